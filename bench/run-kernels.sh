@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# run-kernels.sh - time the compute kernels natively, under Node and under Spindle.
+#
+# Usage: bench/run-kernels.sh [options]
+#   --runs N          runs per kernel and runner; the best (minimum) counts (default 3)
+#   --spindle PATH    spindle binary (default: <repo>/build/bin/spindle)
+#   --out FILE.md     also write the markdown report to FILE.md
+#   --build-dir DIR   where to build the kernels (default: <repo>/build/bench-kernels)
+#   --no-build        reuse the kernels already in --build-dir
+#   --kernels a,b,c   only run these kernels (default: every bench/kernels/*.c)
+#   -h, --help        show this help
+#
+# Environment:
+#   NODE_WASI_RUN     Node WASI runner, invoked as `$NODE_WASI_RUN run k.wasm`
+#                     (default /work/shared/peers/node-wasi-run; the Node
+#                     column is skipped with a note if it is not executable)
+#   SPINDLE_FLAGS     extra flags for `spindle run`, e.g. "--tier interp"
+#   RUN_TIMEOUT       seconds before a single run is killed (default 300)
+#
+# Every kernel prints one line "<name> checksum=<hex>".  Each runner's line
+# must be identical to the native one; a difference is reported loudly, marked
+# in the table, and makes the script exit with status 1 (as does a crash).
+# Times are whole-process wall-clock times, so they include process start-up,
+# module compilation and instantiation.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+
+RUNS=3
+SPINDLE="$REPO_DIR/build/bin/spindle"
+OUT_FILE=""
+BUILD_DIR="$REPO_DIR/build/bench-kernels"
+DO_BUILD=1
+ONLY=""
+NODE_WASI_RUN="${NODE_WASI_RUN:-/work/shared/peers/node-wasi-run}"
+SPINDLE_FLAGS="${SPINDLE_FLAGS:-}"
+RUN_TIMEOUT="${RUN_TIMEOUT:-300}"
+
+die() { echo "run-kernels: error: $*" >&2; exit 2; }
+note() { echo "run-kernels: $*" >&2; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+
+# ------------------------------------------------------------ arguments
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --runs)      [[ $# -ge 2 ]] || die "--runs needs a value"; RUNS=$2; shift 2 ;;
+        --spindle)   [[ $# -ge 2 ]] || die "--spindle needs a value"; SPINDLE=$2; shift 2 ;;
+        --out)       [[ $# -ge 2 ]] || die "--out needs a value"; OUT_FILE=$2; shift 2 ;;
+        --build-dir) [[ $# -ge 2 ]] || die "--build-dir needs a value"; BUILD_DIR=$2; shift 2 ;;
+        --no-build)  DO_BUILD=0; shift ;;
+        --kernels)   [[ $# -ge 2 ]] || die "--kernels needs a value"; ONLY=$2; shift 2 ;;
+        -h|--help)   usage; exit 0 ;;
+        *)           usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, got '$RUNS'"
+[[ "$RUN_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "RUN_TIMEOUT must be a positive integer, got '$RUN_TIMEOUT'"
+read -r -a SPINDLE_FLAG_ARRAY <<<"$SPINDLE_FLAGS"
+
+# ---------------------------------------------------------------- build
+if [[ $DO_BUILD -eq 1 ]]; then
+    "$BENCH_DIR/build-kernels.sh" "$BUILD_DIR" >&2 || die "building the kernels failed"
+fi
+
+kernels=()
+if [[ -n "$ONLY" ]]; then
+    IFS=',' read -r -a kernels <<<"$ONLY"
+else
+    for src in "$BENCH_DIR"/kernels/*.c; do
+        kernels+=("$(basename "$src" .c)")
+    done
+fi
+for k in "${kernels[@]}"; do
+    [[ -x "$BUILD_DIR/native/$k" && -f "$BUILD_DIR/wasm/$k.wasm" ]] ||
+        die "kernel '$k' is not built in $BUILD_DIR (drop --no-build, or check --kernels)"
+done
+
+# -------------------------------------------------------------- runners
+# Each runner is enabled or skipped, with a reason shown under the table.
+RUNNERS=(native node spindle)
+declare -A ENABLED=([native]=1 [node]=0 [spindle]=0)
+declare -A SKIP_REASON=()
+
+if [[ -x "$NODE_WASI_RUN" ]] && command -v node >/dev/null 2>&1; then
+    ENABLED[node]=1
+else
+    SKIP_REASON[node]="skipped: Node runner '$NODE_WASI_RUN' not executable or 'node' not on PATH (set NODE_WASI_RUN)"
+fi
+if [[ -x "$SPINDLE" ]]; then
+    ENABLED[spindle]=1
+else
+    SKIP_REASON[spindle]="skipped: no spindle binary at '$SPINDLE' (build it, or pass --spindle PATH)"
+fi
+for r in node spindle; do
+    [[ ${ENABLED[$r]} -eq 1 ]] || note "$r ${SKIP_REASON[$r]}"
+done
+
+# Fills the array CMD with the command line for runner $1, kernel $2.
+build_cmd() {
+    local runner=$1 k=$2
+    case "$runner" in
+        native)  CMD=("$BUILD_DIR/native/$k") ;;
+        node)    CMD=("$NODE_WASI_RUN" run "$BUILD_DIR/wasm/$k.wasm") ;;
+        spindle) CMD=("$SPINDLE" run ${SPINDLE_FLAG_ARRAY[@]+"${SPINDLE_FLAG_ARRAY[@]}"} "$BUILD_DIR/wasm/$k.wasm") ;;
+    esac
+    if command -v timeout >/dev/null 2>&1; then
+        CMD=(timeout "$RUN_TIMEOUT" "${CMD[@]}")
+    fi
+}
+
+# Sets NOW_US to the wall-clock time in microseconds.  Bash >= 5 has
+# EPOCHREALTIME ("1700000000.123456"; the separator depends on the locale, so
+# keep only digits) and needs no subprocess; otherwise fall back to date(1).
+now_us() {
+    if [[ -n "${EPOCHREALTIME:-}" ]]; then
+        local t=${EPOCHREALTIME//[!0-9]/}
+        NOW_US=$((10#$t))
+    else
+        NOW_US=$(($(date +%s%N) / 1000))
+    fi
+}
+
+TMP_DIR=$(mktemp -d)
+trap 'rm -rf "$TMP_DIR"' EXIT
+
+# time_kernel RUNNER KERNEL: runs it RUNS times.  Sets BEST_US (minimum wall
+# time in microseconds, empty on failure), OUTPUT (stdout of the last run) and
+# ERROR (a short reason on failure).
+time_kernel() {
+    local runner=$1 k=$2 i start end elapsed status
+    BEST_US="" OUTPUT="" ERROR=""
+    build_cmd "$runner" "$k"
+    for ((i = 1; i <= RUNS; i++)); do
+        status=0
+        now_us; start=$NOW_US
+        "${CMD[@]}" >"$TMP_DIR/out" 2>"$TMP_DIR/err" </dev/null || status=$?
+        now_us; end=$NOW_US
+        if [[ $status -ne 0 ]]; then
+            [[ $status -eq 124 ]] && ERROR="timed out after ${RUN_TIMEOUT}s" || ERROR="exit status $status"
+            note "FAILED: $k under $runner: $ERROR; command: ${CMD[*]}"
+            sed 's/^/    /' "$TMP_DIR/err" | head -n 20 >&2
+            BEST_US=""
+            return
+        fi
+        elapsed=$((end - start))
+        if [[ -z "$BEST_US" || $elapsed -lt $BEST_US ]]; then BEST_US=$elapsed; fi
+        OUTPUT=$(cat "$TMP_DIR/out")
+    done
+}
+
+# ------------------------------------------------------------- measure
+declare -A TIME=() CELL_NOTE=()   # keyed "runner,kernel"; TIME in seconds
+status_all=0
+mismatches=0
+failures=0
+
+for k in "${kernels[@]}"; do
+    expected="" expected_from=""
+    for runner in "${RUNNERS[@]}"; do
+        [[ ${ENABLED[$runner]} -eq 1 ]] || continue
+        note "running $k under $runner ($RUNS runs)"
+        time_kernel "$runner" "$k"
+        if [[ -z "$BEST_US" ]]; then
+            CELL_NOTE[$runner,$k]="FAIL"
+            status_all=1
+            failures=$((failures + 1))
+            continue
+        fi
+        TIME[$runner,$k]=$(awk -v us="$BEST_US" 'BEGIN { printf "%.3f", us / 1e6 }')
+        if [[ "$OUTPUT" != "$k checksum="* || "$OUTPUT" == *$'\n'* ]]; then
+            note "!!! BAD OUTPUT: $k under $runner printed: $(printf '%q' "$OUTPUT")"
+            CELL_NOTE[$runner,$k]="BAD OUTPUT"
+            status_all=1
+            mismatches=$((mismatches + 1))
+        elif [[ -z "$expected" ]]; then
+            # The reference is native's line (or, if native failed, the first good one).
+            expected=$OUTPUT expected_from=$runner
+        elif [[ "$OUTPUT" != "$expected" ]]; then
+            note "!!! CHECKSUM MISMATCH: $k under $runner: got '$OUTPUT', $expected_from printed '$expected'"
+            CELL_NOTE[$runner,$k]="MISMATCH"
+            status_all=1
+            mismatches=$((mismatches + 1))
+        fi
+    done
+done
+
+# --------------------------------------------------------------- report
+# ratio A B: "A/B" to two decimals, or "-" if either side is missing.
+ratio() {
+    local a=$1 b=$2
+    if [[ -z "$a" || -z "$b" ]]; then echo "-"; return; fi
+    awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
+}
+
+cell() {  # cell RUNNER KERNEL: time with any note attached
+    local t=${TIME[$1,$2]:-} n=${CELL_NOTE[$1,$2]:-}
+    if [[ ${ENABLED[$1]} -eq 0 ]]; then echo "-"; return; fi
+    if [[ -n "$n" && -n "$t" ]]; then echo "$t **$n**"
+    elif [[ -n "$n" ]]; then echo "**$n**"
+    else echo "$t"; fi
+}
+
+# A time only counts for ratios and means if its checksum was right.
+valid_time() {
+    if [[ -z "${CELL_NOTE[$1,$2]:-}" ]]; then echo "${TIME[$1,$2]:-}"; else echo ""; fi
+}
+
+# geomean VALUES...: geometric mean of the non-empty, non-"-" values (x suffix allowed).
+geomean() {
+    printf '%s\n' "$@" | awk '
+        { v = $1; sub(/x$/, "", v) }
+        v != "" && v != "-" && v + 0 > 0 { s += log(v); n++ }
+        END { if (n) printf "%.3f", exp(s / n); else print "-" }'
+}
+
+{
+    echo "## Spindle compute kernels"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), host: $(uname -m), $(nproc 2>/dev/null || echo '?') cores"
+    cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+    [[ -n "$cpu" ]] && echo "- cpu: $cpu"
+    rev=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || true)
+    [[ -n "$rev" ]] && echo "- spindle commit: $rev"
+    echo "- wall-clock seconds per whole process, best of $RUNS runs"
+    [[ ${ENABLED[node]} -eq 1 ]] && echo "- node: $(node --version 2>/dev/null || echo '?') via \`$NODE_WASI_RUN run\`"
+    [[ ${ENABLED[spindle]} -eq 1 ]] && echo "- spindle: \`$SPINDLE run${SPINDLE_FLAGS:+ $SPINDLE_FLAGS}\`"
+    echo
+    echo "| kernel | native s | node s | spindle s | node/native | spindle/native | spindle/node |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    r_nn=() r_sn=() r_sno=() t_n=() t_no=() t_s=()
+    for k in "${kernels[@]}"; do
+        n=$(valid_time native "$k") no=$(valid_time node "$k") s=$(valid_time spindle "$k")
+        a=$(ratio "$no" "$n") b=$(ratio "$s" "$n") c=$(ratio "$s" "$no")
+        r_nn+=("$a") r_sn+=("$b") r_sno+=("$c") t_n+=("$n") t_no+=("$no") t_s+=("$s")
+        echo "| $k | $(cell native "$k") | $(cell node "$k") | $(cell spindle "$k") | $a | $b | $c |"
+    done
+    gx() {  # geomean of ratios, printed like the ratio cells
+        local g
+        g=$(geomean "$@")
+        if [[ $g == "-" ]]; then echo "-"; else awk -v g="$g" 'BEGIN { printf "%.2fx", g }'; fi
+    }
+    echo "| **geomean** | $(geomean "${t_n[@]}") | $(geomean "${t_no[@]}") | $(geomean "${t_s[@]}") | $(gx "${r_nn[@]}") | $(gx "${r_sn[@]}") | $(gx "${r_sno[@]}") |"
+    echo
+    echo "Ratios are time ratios: below 1.00x the first runner is faster. The geomean row"
+    echo "averages each column over the kernels that have a (correct) value in it."
+    for r in node spindle; do
+        [[ ${ENABLED[$r]} -eq 1 ]] || echo "- $r: ${SKIP_REASON[$r]}"
+    done
+    if [[ $mismatches -gt 0 || $failures -gt 0 ]]; then
+        echo
+        echo "**WARNING: $failures failed run(s), $mismatches checksum mismatch(es) or bad output(s);"
+        echo "those cells are excluded from ratios and means.**"
+    fi
+} >"$TMP_DIR/report.md"
+
+cat "$TMP_DIR/report.md"
+if [[ -n "$OUT_FILE" ]]; then
+    mkdir -p "$(dirname "$OUT_FILE")"
+    cp "$TMP_DIR/report.md" "$OUT_FILE"
+    note "report written to $OUT_FILE"
+fi
+if [[ $status_all -ne 0 ]]; then
+    note "!!! some runs failed or produced wrong checksums (see above)"
+fi
+exit "$status_all"

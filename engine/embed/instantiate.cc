@@ -1,0 +1,152 @@
+// InstancePre::Instantiate: allocation and initialization in the order the
+// spec gives (WebAssembly 2.0, "Instantiation").
+#include <algorithm>
+#include <cstring>
+
+#include "engine/embed/call.h"
+#include "engine/embed/linker.h"
+#include "engine/rt/const_eval.h"
+
+namespace spindle {
+namespace {
+
+Error InstantiationError(const CompiledModule& module, std::string message, int64_t offset) {
+  Error error = MakeError(Phase::kInstantiate, std::move(message), offset);
+  error.source = module.name();
+  return error;
+}
+
+Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instance& instance) {
+  const CompiledModule& compiled = instance.module();
+  const Module& module = compiled.module();
+  const StoreLimits& limits = store.limits();
+
+  instance.functions.reserve(module.num_functions());
+  instance.tables.reserve(module.num_tables());
+  instance.memories.reserve(module.num_memories());
+  instance.globals.reserve(module.num_globals());
+  for (const Extern& value : imports) {
+    switch (value.kind) {
+      case ExternKind::kFunc: instance.functions.push_back(value.function()); break;
+      case ExternKind::kTable: instance.tables.push_back(value.table()); break;
+      case ExternKind::kMemory: instance.memories.push_back(value.memory()); break;
+      case ExternKind::kGlobal: instance.globals.push_back(value.global()); break;
+    }
+  }
+
+  const uint32_t defined = static_cast<uint32_t>(module.functions.size());
+  instance.defined_functions = std::make_unique<Function[]>(defined);
+  for (uint32_t i = 0; i < defined; ++i) {
+    Function& function = instance.defined_functions[i];
+    function.type = compiled.function_type(module.num_imported_functions + i);
+    function.instance = &instance;
+    function.code = &compiled.code_slot(i);
+    instance.functions.push_back(&function);
+  }
+
+  for (const TableType& type : module.tables) {
+    if (type.limits.min > limits.max_table_elements) {
+      return InstantiationError(compiled,
+                                "table of " + std::to_string(type.limits.min) +
+                                    " elements exceeds the limit of " +
+                                    std::to_string(limits.max_table_elements),
+                                -1);
+    }
+    instance.owned_tables.push_back(std::make_unique<Table>(type, limits.max_table_elements, 0));
+    instance.tables.push_back(instance.owned_tables.back().get());
+  }
+  for (const MemoryType& type : module.memories) {
+    const uint64_t max_pages = std::min<uint64_t>(limits.max_memory_pages, kMaxMemoryPages);
+    auto memory = Memory::Create(store.engine().memory_pool(), type, max_pages);
+    if (!memory.ok()) {
+      Error error = std::move(memory).error();
+      error.phase = Phase::kInstantiate;
+      error.source = compiled.name();
+      return error;
+    }
+    instance.owned_memories.push_back(std::move(memory).value());
+    instance.memories.push_back(instance.owned_memories.back().get());
+  }
+
+  // Globals: initializers may only read imported globals, so evaluating them
+  // in order is enough.
+  const uint32_t defined_globals = static_cast<uint32_t>(module.globals.size());
+  instance.owned_globals = std::make_unique<Global[]>(defined_globals);
+  instance.global_values.reserve(module.num_globals());
+  for (Global* global : instance.globals) instance.global_values.push_back(&global->value);
+  for (uint32_t i = 0; i < defined_globals; ++i) {
+    Global& global = instance.owned_globals[i];
+    global.type = module.globals[i].type;
+    instance.globals.push_back(&global);
+    instance.global_values.push_back(&global.value);
+    global.value = EvaluateConstExpr(module.globals[i].init, instance);
+  }
+
+  instance.dropped_elems.assign(module.elems.size(), 0);
+  instance.dropped_datas.assign(module.datas.size(), 0);
+  return Ok();
+}
+
+Status InitializeSegments(Instance& instance) {
+  const CompiledModule& compiled = instance.module();
+  const Module& module = compiled.module();
+  for (uint32_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& segment = module.elems[i];
+    if (segment.mode == SegmentMode::kPassive) continue;
+    instance.dropped_elems[i] = 1;  // active and declarative segments drop
+    if (segment.mode == SegmentMode::kDeclarative) continue;
+    Table* table = instance.tables[segment.table_index];
+    const uint64_t offset =
+        static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
+    if (offset + segment.items.size() > table->size()) {
+      Error error = InstantiationError(compiled, TrapMessage(TrapKind::kTableOutOfBounds),
+                                       segment.section_offset);
+      error.trap_code = static_cast<int32_t>(TrapKind::kTableOutOfBounds);
+      return error;
+    }
+    for (size_t j = 0; j < segment.items.size(); ++j) {
+      table->elements[offset + j] = EvaluateConstExpr(segment.items[j], instance);
+    }
+  }
+  for (uint32_t i = 0; i < module.datas.size(); ++i) {
+    const DataSegment& segment = module.datas[i];
+    if (segment.mode != SegmentMode::kActive) continue;
+    instance.dropped_datas[i] = 1;
+    Memory* memory = instance.memories[segment.memory_index];
+    const uint64_t offset =
+        static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
+    if (!memory->InBounds(offset, segment.bytes.size())) {
+      Error error = InstantiationError(compiled, TrapMessage(TrapKind::kMemoryOutOfBounds),
+                                       segment.section_offset);
+      error.trap_code = static_cast<int32_t>(TrapKind::kMemoryOutOfBounds);
+      return error;
+    }
+    if (!segment.bytes.empty()) {
+      std::memcpy(memory->base() + offset, segment.bytes.data(), segment.bytes.size());
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<Instance*> InstancePre::Instantiate(Store& store) const {
+  if (&module_->engine() != &store.engine()) {
+    return MakeError(Phase::kUsage, "the module and the store belong to different engines");
+  }
+  auto owned = std::make_unique<Instance>(module_, store);
+  owned->keep_alive = host_functions_;
+  SPINDLE_TRY(AllocateObjects(store, imports_, *owned));
+  // The store owns the instance from here on, even if initialization traps:
+  // functions it wrote into imported tables must stay callable.
+  SPINDLE_ASSIGN_OR_RETURN(Instance * instance, store.AdoptInstance(std::move(owned)));
+  SPINDLE_TRY(InitializeSegments(*instance));
+  const Module& module = module_->module();
+  if (module.has_start) {
+    auto result = Call(store, instance->function(module.start_function), {});
+    if (!result.ok()) return std::move(result).error();
+  }
+  return instance;
+}
+
+}  // namespace spindle

@@ -1,0 +1,28 @@
+// Runs interpreter code. Entry point for host -> wasm calls; used by the
+// embedding layer (engine/embed/call.cc), not directly by embedders.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/rt/exec_state.h"
+#include "engine/rt/function.h"
+#include "engine/rt/store.h"
+
+namespace spindle::interp {
+
+// What a trap left behind besides its kind.
+struct TrapDetails {
+  std::string message;       // host errors
+  int32_t exit_code = 0;     // kExit
+  const uint8_t* ip = nullptr;  // the trapping instruction, when known
+};
+
+// Calls wasm function `function` with arguments in `slots` (which must be
+// the exec state's stack_top) and leaves the results there. On a trap the
+// call frames it pushed are still in `state` (frame_top) so the caller can
+// build a backtrace; the caller resets them.
+TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* slots,
+                 TrapDetails& details);
+
+}  // namespace spindle::interp

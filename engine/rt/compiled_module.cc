@@ -1,0 +1,89 @@
+#include "engine/rt/compiled_module.h"
+
+#include <algorithm>
+
+#include "engine/valid/validator.h"
+
+namespace spindle {
+
+uint32_t InterpCode::ModuleOffsetAt(uint32_t code_offset) const {
+  auto it = std::upper_bound(
+      offsets.begin(), offsets.end(), code_offset,
+      [](uint32_t value, const std::pair<uint32_t, uint32_t>& entry) { return value < entry.first; });
+  if (it == offsets.begin()) return offsets.empty() ? 0 : offsets.front().second;
+  return std::prev(it)->second;
+}
+
+Result<std::shared_ptr<CompiledModule>> CompiledModule::Compile(
+    Engine& engine, std::shared_ptr<const ByteSource> bytes, std::string name) {
+  SPINDLE_ASSIGN_OR_RETURN(std::shared_ptr<Module> module, DecodeModule(std::move(bytes)));
+  SPINDLE_TRY(ValidateModule(*module));
+
+  std::shared_ptr<CompiledModule> compiled(new CompiledModule());
+  compiled->engine_ = &engine;
+  compiled->name_ = std::move(name);
+  compiled->canonical_types_.reserve(module->types.size());
+  for (const FuncType& type : module->types) {
+    compiled->canonical_types_.push_back(engine.InternType(type));
+  }
+  const uint32_t defined = static_cast<uint32_t>(module->functions.size());
+  compiled->code_slots_ = std::make_unique<CodeSlot[]>(defined);
+  for (uint32_t i = 0; i < defined; ++i) {
+    CodeSlot& slot = compiled->code_slots_[i];
+    slot.module = compiled.get();
+    slot.defined_index = i;
+    slot.function_index = module->num_imported_functions + i;
+  }
+  compiled->export_index_.reserve(module->exports.size());
+  for (uint32_t i = 0; i < module->exports.size(); ++i) {
+    compiled->export_index_.emplace(module->exports[i].name, i);
+  }
+  compiled->module_ = std::move(module);
+  return compiled;
+}
+
+Result<std::shared_ptr<CompiledModule>> CompiledModule::CompileFile(Engine& engine,
+                                                                    const std::string& path) {
+  SPINDLE_ASSIGN_OR_RETURN(auto bytes, ByteSource::MapFile(path));
+  auto compiled = Compile(engine, std::move(bytes), path);
+  if (!compiled.ok()) {
+    Error error = std::move(compiled).error();
+    error.source = path;
+    return error;
+  }
+  return compiled;
+}
+
+Result<std::shared_ptr<CompiledModule>> CompiledModule::CompileBytes(
+    Engine& engine, std::span<const uint8_t> bytes, std::string name) {
+  return Compile(engine, ByteSource::Copy(bytes), std::move(name));
+}
+
+CompiledModule::~CompiledModule() {
+  if (!module_) return;
+  for (uint32_t i = 0; i < module_->functions.size(); ++i) {
+    delete code_slots_[i].interp.load(std::memory_order_acquire);
+  }
+}
+
+const Export* CompiledModule::FindExport(std::string_view name) const {
+  auto found = export_index_.find(name);
+  return found == export_index_.end() ? nullptr : &module_->exports[found->second];
+}
+
+std::string CompiledModule::FunctionDisplayName(uint32_t function_index) const {
+  const std::string_view name = module_->FunctionName(function_index);
+  if (!name.empty()) return std::string(name);
+  return "func[" + std::to_string(function_index) + "]";
+}
+
+const InterpCode* CompiledModule::PublishInterpCode(CodeSlot& slot,
+                                                    std::unique_ptr<InterpCode> code) {
+  const InterpCode* expected = nullptr;
+  if (slot.interp.compare_exchange_strong(expected, code.get(), std::memory_order_acq_rel)) {
+    return code.release();
+  }
+  return expected;
+}
+
+}  // namespace spindle

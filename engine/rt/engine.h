@@ -1,0 +1,70 @@
+// The Engine holds what every store and module share: configuration, the
+// registry of canonical function types (so call_indirect compares pointers),
+// the interruption epoch, and the pool of memory reservations.
+//
+// Thread safety: an Engine may be used from many threads at once.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/binary/types.h"
+
+namespace spindle {
+
+class MemoryPool;
+
+enum class BoundsChecks : uint8_t {
+  kGuardPages,  // 8 GiB reservations: 32-bit accesses fault instead of branching
+  kExplicit,    // compare every access against the memory size
+};
+
+struct EngineConfig {
+  BoundsChecks bounds_checks = BoundsChecks::kGuardPages;
+  // Call depth and value-stack size of one thread's wasm execution. Deeper
+  // recursion traps with "call stack exhausted".
+  uint32_t max_call_depth = 50000;
+  uint32_t max_stack_slots = 1u << 20;  // 8 MiB of 64-bit slots
+  // Memory reservations kept for reuse after stores release them.
+  uint32_t pooled_memories = 32;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const EngineConfig& config() const { return config_; }
+
+  // Returns the canonical copy of `type`; equal types give equal pointers,
+  // valid for the Engine's lifetime.
+  const FuncType* InternType(const FuncType& type);
+
+  // Interruption: guests check the epoch at loop back-edges and calls, and
+  // trap once it reaches their store's deadline. Safe from any thread and
+  // from signal handlers.
+  void IncrementEpoch() { epoch_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t epoch() const { return epoch_.load(std::memory_order_relaxed); }
+  const std::atomic<uint64_t>* epoch_counter() const { return &epoch_; }
+
+  MemoryPool& memory_pool() { return *memory_pool_; }
+
+ private:
+  struct TypeHash {
+    size_t operator()(const FuncType& type) const;
+  };
+
+  EngineConfig config_;
+  std::atomic<uint64_t> epoch_{0};
+  std::mutex types_mutex_;
+  std::unordered_map<FuncType, std::unique_ptr<FuncType>, TypeHash> types_;
+  std::unique_ptr<MemoryPool> memory_pool_;
+};
+
+}  // namespace spindle

@@ -1,0 +1,55 @@
+// Per-thread execution state shared by the engine's tiers and the trap
+// handler: the value stack, the call-frame stack, and what the SIGSEGV
+// handler needs to turn a guard-page fault into a trap.
+#pragma once
+
+#include <csetjmp>
+#include <csignal>
+#include <cstdint>
+
+#include "engine/rt/engine.h"
+#include "engine/rt/trap.h"
+
+namespace spindle {
+
+class Instance;
+struct CodeSlot;
+
+// One activation of a wasm function, pushed by the call that entered it.
+struct CallFrame {
+  const uint8_t* return_ip;   // where the caller resumes; null for a host entry
+  uint8_t* return_fp;          // the caller's frame (byte address)
+  Instance* return_instance;
+  CodeSlot* callee;           // the function that runs in this frame
+};
+
+struct ExecState {
+  // The state of the calling thread, created on first use and sized by the
+  // first engine that runs on it (grown later when idle if needed).
+  static ExecState& ForThisThread(const EngineConfig& config);
+
+  // Value stack: frames of 64-bit slots, laid out by the interpreter.
+  uint64_t* stack_begin = nullptr;
+  uint64_t* stack_end = nullptr;
+  uint64_t* stack_top = nullptr;   // first slot free for a nested entry
+
+  CallFrame* frames_begin = nullptr;
+  CallFrame* frames_end = nullptr;
+  CallFrame* frame_top = nullptr;  // the innermost frame (frames_begin is a
+                                   // sentinel); kept in memory so a fault's
+                                   // unwind can still build a backtrace
+
+  // Set while guest code runs. The fault handler only claims faults that hit
+  // the current memory's reservation while in_guest is set.
+  sigjmp_buf* jump = nullptr;
+  volatile sig_atomic_t in_guest = 0;
+  uint8_t* guard_begin = nullptr;
+  uint8_t* guard_end = nullptr;
+  TrapKind fault = TrapKind::kNone;
+  uint32_t entry_depth = 0;        // nested host->wasm entries
+
+  size_t stack_slots = 0;
+  size_t frame_capacity = 0;
+};
+
+}  // namespace spindle

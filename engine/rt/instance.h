@@ -1,0 +1,76 @@
+// An instance of a CompiledModule: its index spaces resolved to runtime
+// objects. Instances are owned by their Store.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "engine/rt/compiled_module.h"
+#include "engine/rt/function.h"
+#include "engine/rt/memory.h"
+#include "engine/rt/table.h"
+
+namespace spindle {
+
+class Store;
+
+// A reference to an exported or importable object of any kind.
+struct Extern {
+  ExternKind kind = ExternKind::kFunc;
+  void* object = nullptr;
+
+  static Extern Of(Function* f) { return {ExternKind::kFunc, f}; }
+  static Extern Of(Table* t) { return {ExternKind::kTable, t}; }
+  static Extern Of(Memory* m) { return {ExternKind::kMemory, m}; }
+  static Extern Of(Global* g) { return {ExternKind::kGlobal, g}; }
+  Function* function() const { return kind == ExternKind::kFunc ? static_cast<Function*>(object) : nullptr; }
+  Table* table() const { return kind == ExternKind::kTable ? static_cast<Table*>(object) : nullptr; }
+  Memory* memory() const { return kind == ExternKind::kMemory ? static_cast<Memory*>(object) : nullptr; }
+  Global* global() const { return kind == ExternKind::kGlobal ? static_cast<Global*>(object) : nullptr; }
+};
+
+class Instance {
+ public:
+  Instance(std::shared_ptr<const CompiledModule> module, Store& store)
+      : module_(std::move(module)), store_(&store) {}
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  const CompiledModule& module() const { return *module_; }
+  Store& store() const { return *store_; }
+
+  uint32_t num_functions() const { return static_cast<uint32_t>(functions.size()); }
+  uint32_t num_memories() const { return static_cast<uint32_t>(memories.size()); }
+  Function* function(uint32_t index) const { return functions[index]; }
+  Memory* memory(uint32_t index) const { return memories[index]; }
+  Table* table(uint32_t index) const { return tables[index]; }
+  Global* global(uint32_t index) const { return globals[index]; }
+
+  std::optional<Extern> GetExport(std::string_view name) const;
+  Function* GetFunction(std::string_view name) const;
+  Memory* GetMemory(std::string_view name) const;
+  Global* GetGlobal(std::string_view name) const;
+  Table* GetTable(std::string_view name) const;
+
+  // Runtime internals: written while instantiating, read by the interpreter.
+  std::vector<Function*> functions;      // imports, then defined_functions
+  std::vector<Table*> tables;
+  std::vector<Memory*> memories;
+  std::vector<Global*> globals;
+  std::vector<uint64_t*> global_values;  // &globals[i]->value
+  std::unique_ptr<Function[]> defined_functions;
+  std::vector<std::unique_ptr<Table>> owned_tables;
+  std::vector<std::unique_ptr<Memory>> owned_memories;
+  std::unique_ptr<Global[]> owned_globals;
+  std::vector<uint8_t> dropped_elems;
+  std::vector<uint8_t> dropped_datas;
+  std::shared_ptr<const void> keep_alive;  // imported host functions
+
+ private:
+  std::shared_ptr<const CompiledModule> module_;
+  Store* store_;
+};
+
+}  // namespace spindle

@@ -1,0 +1,110 @@
+#include "engine/rt/memory.h"
+
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace spindle {
+namespace {
+
+uint64_t RoundUpToHostPage(uint64_t bytes) {
+  constexpr uint64_t kHostPage = 4096;
+  return (bytes + kHostPage - 1) & ~(kHostPage - 1);
+}
+
+Status Commit(Reservation& reservation, uint64_t bytes) {
+  bytes = RoundUpToHostPage(bytes);
+  if (bytes <= reservation.committed) return Ok();
+  if (mprotect(reservation.base + reservation.committed, bytes - reservation.committed,
+               PROT_READ | PROT_WRITE) != 0) {
+    return MakeError(Phase::kRuntime, std::string("cannot commit memory: ") + strerror(errno));
+  }
+  reservation.committed = bytes;
+  return Ok();
+}
+
+}  // namespace
+
+MemoryPool::~MemoryPool() {
+  for (const Reservation& reservation : free_) munmap(reservation.base, reservation.length);
+}
+
+Result<Reservation> MemoryPool::Acquire(uint64_t initial_bytes) {
+  Reservation reservation;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      reservation = free_.back();
+      free_.pop_back();
+    }
+  }
+  if (!reservation.base) {
+    void* address = mmap(nullptr, kReservationBytes, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (address == MAP_FAILED) {
+      return MakeError(Phase::kRuntime,
+                       std::string("cannot reserve linear memory: ") + strerror(errno));
+    }
+    reservation.base = static_cast<uint8_t*>(address);
+    reservation.length = kReservationBytes;
+  }
+  Status committed = Commit(reservation, initial_bytes);
+  if (!committed.ok()) {
+    Release(reservation);
+    return std::move(committed).error();
+  }
+  return reservation;
+}
+
+void MemoryPool::Release(Reservation reservation) {
+  if (!reservation.base) return;
+  if (reservation.committed > 0) {
+    // Drop the pages (they read as zero when reused) and re-arm the guard.
+    madvise(reservation.base, reservation.committed, MADV_DONTNEED);
+    mprotect(reservation.base, reservation.committed, PROT_NONE);
+    reservation.committed = 0;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (free_.size() < capacity_) {
+    free_.push_back(reservation);
+    return;
+  }
+  munmap(reservation.base, reservation.length);
+}
+
+Result<std::unique_ptr<Memory>> Memory::Create(MemoryPool& pool, const MemoryType& type,
+                                               uint64_t max_pages) {
+  const uint64_t initial = type.limits.min * kWasmPageSize;
+  if (type.limits.min > max_pages) {
+    return MakeError(Phase::kInstantiate,
+                     "memory of " + std::to_string(type.limits.min) +
+                         " pages exceeds the limit of " + std::to_string(max_pages) + " pages");
+  }
+  SPINDLE_ASSIGN_OR_RETURN(Reservation reservation, pool.Acquire(initial));
+  std::unique_ptr<Memory> memory(new Memory());
+  memory->pool_ = &pool;
+  memory->reservation_ = reservation;
+  memory->base_ = reservation.base;
+  memory->size_ = initial;
+  memory->max_pages_ = max_pages;
+  memory->type_ = type;
+  return memory;
+}
+
+Memory::~Memory() { pool_->Release(reservation_); }
+
+int64_t Memory::Grow(uint64_t delta) {
+  const uint64_t old_pages = pages();
+  if (delta == 0) return static_cast<int64_t>(old_pages);
+  const uint64_t new_pages = old_pages + delta;
+  if (new_pages > max_pages_ || new_pages > kMaxMemoryPages) return -1;
+  if (type_.limits.has_max && new_pages > type_.limits.max) return -1;
+  const uint64_t new_size = new_pages * kWasmPageSize;
+  if (!Commit(reservation_, new_size).ok()) return -1;
+  size_ = new_size;
+  return static_cast<int64_t>(old_pages);
+}
+
+}  // namespace spindle

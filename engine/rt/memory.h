@@ -1,0 +1,80 @@
+// Linear memory. Each memory lives in a virtual reservation large enough that
+// any 32-bit address plus 32-bit offset stays inside it (8 GiB), so the
+// interpreter can rely on the guard pages past the accessible size instead of
+// comparing every access. The base address never moves.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "engine/base/result.h"
+#include "engine/binary/types.h"
+
+namespace spindle {
+
+// A PROT_NONE address range with a read-write prefix.
+struct Reservation {
+  uint8_t* base = nullptr;
+  uint64_t length = 0;     // reserved bytes
+  uint64_t committed = 0;  // read-write prefix
+};
+
+// Reuses reservations so that creating a memory costs an mprotect instead of
+// an mmap of 8 GiB; released memories are cleared with MADV_DONTNEED.
+// Thread safe.
+class MemoryPool {
+ public:
+  explicit MemoryPool(uint32_t capacity) : capacity_(capacity) {}
+  ~MemoryPool();
+
+  static constexpr uint64_t kReservationBytes = 8ull << 30;
+
+  Result<Reservation> Acquire(uint64_t initial_bytes);
+  void Release(Reservation reservation);
+
+ private:
+  std::mutex mutex_;
+  std::vector<Reservation> free_;
+  uint32_t capacity_;
+};
+
+class Memory {
+ public:
+  // `max_pages` is the effective maximum: the type's, further capped by the
+  // store's limit.
+  static Result<std::unique_ptr<Memory>> Create(MemoryPool& pool, const MemoryType& type,
+                                                uint64_t max_pages);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+
+  uint8_t* base() const { return base_; }
+  uint64_t size_bytes() const { return size_; }
+  uint32_t pages() const { return static_cast<uint32_t>(size_ / kWasmPageSize); }
+  const MemoryType& type() const { return type_; }
+  std::span<uint8_t> data() const { return {base_, size_}; }
+
+  // Grows by `delta` pages; returns the old size in pages, or -1 when the
+  // maximum, the store limit or the host refuses.
+  int64_t Grow(uint64_t delta);
+
+  // Whether [offset, offset+length) lies inside the accessible memory.
+  bool InBounds(uint64_t offset, uint64_t length) const {
+    return offset <= size_ && length <= size_ - offset;
+  }
+
+ private:
+  Memory() = default;
+
+  MemoryPool* pool_ = nullptr;
+  Reservation reservation_;
+  uint8_t* base_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t max_pages_ = 0;
+  MemoryType type_;
+};
+
+}  // namespace spindle

@@ -1,0 +1,44 @@
+// Tables of references and globals: the small runtime objects.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/binary/types.h"
+
+namespace spindle {
+
+class Table {
+ public:
+  // `max_elements` is the effective maximum: the type's, capped by the store.
+  Table(const TableType& type, uint64_t max_elements, uint64_t init)
+      : elements(type.limits.min, init), type_(type), max_elements_(max_elements) {}
+
+  const TableType& type() const { return type_; }
+  uint32_t size() const { return static_cast<uint32_t>(elements.size()); }
+
+  // Grows by `delta` elements set to `init`; returns the old size or -1.
+  int64_t Grow(uint64_t delta, uint64_t init) {
+    const uint64_t old_size = elements.size();
+    const uint64_t new_size = old_size + delta;
+    if (new_size > max_elements_ || new_size > UINT32_MAX) return -1;
+    if (type_.limits.has_max && new_size > type_.limits.max) return -1;
+    elements.resize(new_size, init);
+    return static_cast<int64_t>(old_size);
+  }
+
+  // References as raw bits (Function* or extern token; 0 is null). Read and
+  // written directly by the interpreter.
+  std::vector<uint64_t> elements;
+
+ private:
+  TableType type_;
+  uint64_t max_elements_;
+};
+
+struct Global {
+  GlobalType type;
+  uint64_t value = 0;  // raw bits, read and written by the interpreter
+};
+
+}  // namespace spindle

@@ -1,0 +1,137 @@
+;; Every trap kind in one place (exact assertion texts), traps propagating through calls, effects before a trap persisting, call stack exhaustion, and instantiation failures (segments, trapping start function).
+
+(module
+  (type $v->i (func (result i32)))
+  (type $i->i (func (param i32) (result i32)))
+  (type $v (func))
+  (memory 1)
+  (table $t 2 funcref)
+  (table $t2 1 funcref)
+  (elem (table $t) (i32.const 0) func $ok)
+  (elem $pe funcref (ref.func $ok))
+  (data $pd "xyz")
+  (global $g (mut i32) (i32.const 0))
+
+  (func $ok (result i32) (i32.const 1))
+  (func $unreachable (unreachable))
+  (func (export "unreachable") (unreachable))
+  (func (export "unreachable-nested") (result i32) (block (loop (call $unreachable))) (i32.const 0))
+  (func (export "unreachable-after-effect")
+    (global.set $g (i32.const 5))
+    (i32.store (i32.const 0) (i32.const 0xabcd))
+    (unreachable))
+  (func (export "get-g") (result i32) (global.get $g))
+  (func (export "load0") (result i32) (i32.load (i32.const 0)))
+
+  (func (export "i32.div_s-zero") (result i32) (i32.div_s (i32.const 1) (i32.const 0)))
+  (func (export "i32.div_u-zero") (result i32) (i32.div_u (i32.const 1) (i32.const 0)))
+  (func (export "i32.rem_s-zero") (result i32) (i32.rem_s (i32.const 1) (i32.const 0)))
+  (func (export "i32.rem_u-zero") (result i32) (i32.rem_u (i32.const 1) (i32.const 0)))
+  (func (export "i64.div_s-zero") (result i64) (i64.div_s (i64.const 1) (i64.const 0)))
+  (func (export "i64.div_u-zero") (result i64) (i64.div_u (i64.const 1) (i64.const 0)))
+  (func (export "i64.rem_s-zero") (result i64) (i64.rem_s (i64.const 1) (i64.const 0)))
+  (func (export "i64.rem_u-zero") (result i64) (i64.rem_u (i64.const 1) (i64.const 0)))
+  (func (export "i32.div_s-overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "i64.div_s-overflow") (result i64) (i64.div_s (i64.const 0x8000000000000000) (i64.const -1)))
+  (func (export "i32.trunc-overflow") (result i32) (i32.trunc_f32_s (f32.const 3e9)))
+  (func (export "i64.trunc-overflow") (result i64) (i64.trunc_f64_u (f64.const -1)))
+  (func (export "i32.trunc-nan") (result i32) (i32.trunc_f64_u (f64.const nan)))
+  (func (export "i64.trunc-nan") (result i64) (i64.trunc_f32_s (f32.const -nan)))
+
+  (func (export "mem-load") (result i32) (i32.load (i32.const 65536)))
+  (func (export "mem-store") (i64.store (i32.const 65532) (i64.const 0)))
+  (func (export "mem-fill") (memory.fill (i32.const 65000) (i32.const 0) (i32.const 1000)))
+  (func (export "mem-copy") (memory.copy (i32.const 0) (i32.const 65535) (i32.const 2)))
+  (func (export "mem-init") (memory.init $pd (i32.const 0) (i32.const 2) (i32.const 2)))
+
+  (func (export "table-get") (result i32) (ref.is_null (table.get $t (i32.const 2))))
+  (func (export "table-set") (table.set $t (i32.const 2) (ref.null func)))
+  (func (export "table-fill") (table.fill $t (i32.const 1) (ref.null func) (i32.const 2)))
+  (func (export "table-copy") (table.copy $t2 $t (i32.const 0) (i32.const 0) (i32.const 2)))
+  (func (export "table-init") (table.init $t $pe (i32.const 2) (i32.const 0) (i32.const 1)))
+
+  (func (export "call-undefined") (result i32) (call_indirect $t (type $v->i) (i32.const 2)))
+  (func (export "call-uninitialized") (result i32) (call_indirect $t (type $v->i) (i32.const 1)))
+  (func (export "call-uninitialized-t2") (result i32) (call_indirect $t2 (type $v->i) (i32.const 0)))
+  (func (export "call-mismatch") (result i32) (call_indirect $t (type $i->i) (i32.const 0) (i32.const 0)))
+
+  (func $loop-forever (export "exhaust") (param i32) (result i32)
+    (i32.add (call $loop-forever (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+  (elem declare func $indirect-forever)
+  (func $indirect-forever (export "exhaust-indirect")
+    (table.set $t (i32.const 1) (ref.func $indirect-forever))
+    (call_indirect $t (type $v) (i32.const 1)))
+  (func (export "reset-t1") (table.set $t (i32.const 1) (ref.null func)))
+)
+
+(assert_trap (invoke "unreachable") "unreachable")
+(assert_trap (invoke "unreachable-nested") "unreachable")
+(assert_trap (invoke "unreachable-after-effect") "unreachable")
+(assert_return (invoke "get-g") (i32.const 5))
+(assert_return (invoke "load0") (i32.const 0xabcd))
+
+(assert_trap (invoke "i32.div_s-zero") "integer divide by zero")
+(assert_trap (invoke "i32.div_u-zero") "integer divide by zero")
+(assert_trap (invoke "i32.rem_s-zero") "integer divide by zero")
+(assert_trap (invoke "i32.rem_u-zero") "integer divide by zero")
+(assert_trap (invoke "i64.div_s-zero") "integer divide by zero")
+(assert_trap (invoke "i64.div_u-zero") "integer divide by zero")
+(assert_trap (invoke "i64.rem_s-zero") "integer divide by zero")
+(assert_trap (invoke "i64.rem_u-zero") "integer divide by zero")
+(assert_trap (invoke "i32.div_s-overflow") "integer overflow")
+(assert_trap (invoke "i64.div_s-overflow") "integer overflow")
+(assert_trap (invoke "i32.trunc-overflow") "integer overflow")
+(assert_trap (invoke "i64.trunc-overflow") "integer overflow")
+(assert_trap (invoke "i32.trunc-nan") "invalid conversion to integer")
+(assert_trap (invoke "i64.trunc-nan") "invalid conversion to integer")
+
+(assert_trap (invoke "mem-load") "out of bounds memory access")
+(assert_trap (invoke "mem-store") "out of bounds memory access")
+(assert_trap (invoke "mem-fill") "out of bounds memory access")
+(assert_trap (invoke "mem-copy") "out of bounds memory access")
+(assert_trap (invoke "mem-init") "out of bounds memory access")
+
+(assert_trap (invoke "table-get") "out of bounds table access")
+(assert_trap (invoke "table-set") "out of bounds table access")
+(assert_trap (invoke "table-fill") "out of bounds table access")
+(assert_trap (invoke "table-copy") "out of bounds table access")
+(assert_trap (invoke "table-init") "out of bounds table access")
+
+(assert_trap (invoke "call-undefined") "undefined element")
+(assert_trap (invoke "call-uninitialized") "uninitialized element")
+(assert_trap (invoke "call-uninitialized-t2") "uninitialized element")
+(assert_trap (invoke "call-mismatch") "indirect call type mismatch")
+
+(assert_exhaustion (invoke "exhaust" (i32.const 0)) "call stack exhausted")
+(assert_exhaustion (invoke "exhaust-indirect") "call stack exhausted")
+(invoke "reset-t1")
+(assert_trap (invoke "call-uninitialized") "uninitialized element")
+
+;; a trapping start function makes instantiation fail, with the trap's message
+(assert_trap
+  (module (func $start (unreachable)) (start $start))
+  "unreachable")
+(assert_trap
+  (module (func $start (drop (i32.div_u (i32.const 1) (i32.const 0)))) (start $start))
+  "integer divide by zero")
+(assert_trap
+  (module (memory 1) (func $start (drop (i32.load (i32.const 65536)))) (start $start))
+  "out of bounds memory access")
+(assert_trap
+  (module (type $t (func)) (table 1 funcref) (func $start (call_indirect (type $t) (i32.const 0))) (start $start))
+  "uninitialized element")
+(assert_trap
+  (module (memory 1) (data (i32.const 65535) "ab"))
+  "out of bounds memory access")
+(assert_trap
+  (module (table 1 funcref) (func $f) (elem (i32.const 0) $f $f))
+  "out of bounds table access")
+
+;; a start function that does not trap runs exactly once
+(module
+  (global $n (mut i32) (i32.const 0))
+  (func $start (global.set $n (i32.add (global.get $n) (i32.const 1))))
+  (start $start)
+  (func (export "n") (result i32) (global.get $n))
+)
+(assert_return (invoke "n") (i32.const 1))
