@@ -16,6 +16,7 @@
 
 #include "engine/interp/ir.h"
 #include "engine/interp/numeric.h"
+#include "engine/interp/op_profile.h"
 #include "engine/interp/translator.h"
 #include "engine/rt/const_eval.h"
 #include "engine/rt/instance.h"
@@ -92,6 +93,32 @@ TrapKind TableInit(Instance* instance, uint32_t segment, Table* table, uint32_t 
   return TrapKind::kNone;
 }
 
+// Most functions have a handful of locals; a libc memset call would cost
+// more than the stores.
+inline void ZeroSlots(uint64_t* slots, uint32_t count) {
+  switch (count) {
+    case 4: slots[3] = 0; [[fallthrough]];
+    case 3: slots[2] = 0; [[fallthrough]];
+    case 2: slots[1] = 0; [[fallthrough]];
+    case 1: slots[0] = 0; [[fallthrough]];
+    case 0: return;
+    default: std::memset(slots, 0, size_t{count} * kSlotBytes);
+  }
+}
+
+// Kept out of line: the Caller has a destructor, and the dispatch loop's
+// indirect gotos may not leave a scope that needs one.
+[[gnu::noinline]] TrapKind CallHost(Store& store, Instance* instance, const Function* function,
+                                    uint64_t* slots, TrapDetails& details) {
+  Caller caller(store, instance);
+  function->host->callback(function->host->env, caller, slots);
+  if (caller.trap() != TrapKind::kNone) {
+    details.message = caller.message();
+    details.exit_code = caller.exit_code();
+  }
+  return caller.trap();
+}
+
 size_t HostSlotCount(const Function* function) {
   return std::max(function->type->params.size(), function->type->results.size());
 }
@@ -100,7 +127,7 @@ template <BoundsChecks kChecks>
 TrapKind Run(ExecState* state, Store* store, Function* entry, uint64_t* args,
              TrapDetails* details, const void* const** table_out) {
   static const void* const kHandlers[] = {
-#define IR_OP(name) &&L_##name,
+#define IR_OP(name, operands) &&L_##name,
 #include "engine/interp/ir_ops.def"
 #undef IR_OP
   };
@@ -137,7 +164,15 @@ TrapKind Run(ExecState* state, Store* store, Function* entry, uint64_t* args,
 #define AT(k) (fp + OPND(k))
 #define GET(T, k) ReadAt<T>(AT(k))
 #define SET(T, k, v) WriteAt<T>(AT(k), static_cast<T>(v))
+#ifdef SPINDLE_INTERP_PROFILE
+#define DISPATCH()                               \
+  do {                                           \
+    ProfileDispatch(ReadAt<const void*>(ip));    \
+    goto* ReadAt<const void*>(ip);               \
+  } while (0)
+#else
 #define DISPATCH() goto* ReadAt<const void*>(ip)
+#endif
 #define NEXT(size)  \
   do {              \
     ip += (size);   \
@@ -190,6 +225,10 @@ TrapKind Run(ExecState* state, Store* store, Function* entry, uint64_t* args,
 L_Copy:
   SET(uint64_t, 0, GET(uint64_t, 1));
   NEXT(16);
+L_Copy2:
+  SET(uint64_t, 0, GET(uint64_t, 1));
+  SET(uint64_t, 2, GET(uint64_t, 3));
+  NEXT(24);
 L_Const32:
   SET(uint32_t, 0, OPND(1));
   NEXT(16);
@@ -375,6 +414,20 @@ L_Const64:
     BOUNDS(ea, sizeof(MEM_T));                                                  \
     SET(R, 0, ReadAt<MEM_T>(mem + ea));                                         \
     NEXT(20);                                                                   \
+  }                                                                             \
+  L_##NAME##AddSS : {                                                           \
+    const uint32_t address = GET(uint32_t, 1) + GET(uint32_t, 2);               \
+    const uint64_t ea = uint64_t{address} + OPND(3);                            \
+    BOUNDS(ea, sizeof(MEM_T));                                                  \
+    SET(R, 0, ReadAt<MEM_T>(mem + ea));                                         \
+    NEXT(24);                                                                   \
+  }                                                                             \
+  L_##NAME##AddSI : {                                                           \
+    const uint32_t address = GET(uint32_t, 1) + OPND(2);                        \
+    const uint64_t ea = uint64_t{address} + OPND(3);                            \
+    BOUNDS(ea, sizeof(MEM_T));                                                  \
+    SET(R, 0, ReadAt<MEM_T>(mem + ea));                                         \
+    NEXT(24);                                                                   \
   }
   LOAD(I32Load, uint32_t, uint32_t)
   LOAD(I64Load, uint64_t, uint64_t)
@@ -405,6 +458,34 @@ L_Const64:
     BOUNDS(ea, sizeof(MEM_T));                                                  \
     WriteAt<MEM_T>(mem + ea, static_cast<MEM_T>(ReadAt<IMM_T>(ip + 12)));       \
     NEXT(16 + sizeof(IMM_T));                                                   \
+  }                                                                             \
+  L_##NAME##AddSS : {                                                           \
+    const uint32_t address = GET(uint32_t, 0) + GET(uint32_t, 1);               \
+    const uint64_t ea = uint64_t{address} + OPND(3);                            \
+    BOUNDS(ea, sizeof(MEM_T));                                                  \
+    WriteAt<MEM_T>(mem + ea, static_cast<MEM_T>(GET(VALUE_T, 2)));              \
+    NEXT(24);                                                                   \
+  }                                                                             \
+  L_##NAME##AddSI : {                                                           \
+    const uint32_t address = GET(uint32_t, 0) + OPND(1);                        \
+    const uint64_t ea = uint64_t{address} + OPND(3);                            \
+    BOUNDS(ea, sizeof(MEM_T));                                                  \
+    WriteAt<MEM_T>(mem + ea, static_cast<MEM_T>(GET(VALUE_T, 2)));              \
+    NEXT(24);                                                                   \
+  }                                                                             \
+  L_##NAME##IAddSS : {                                                          \
+    const uint32_t address = GET(uint32_t, 0) + GET(uint32_t, 1);               \
+    const uint64_t ea = uint64_t{address} + ReadAt<uint32_t>(ip + 16 + sizeof(IMM_T)); \
+    BOUNDS(ea, sizeof(MEM_T));                                                  \
+    WriteAt<MEM_T>(mem + ea, static_cast<MEM_T>(ReadAt<IMM_T>(ip + 16)));       \
+    NEXT(20 + sizeof(IMM_T));                                                   \
+  }                                                                             \
+  L_##NAME##IAddSI : {                                                          \
+    const uint32_t address = GET(uint32_t, 0) + OPND(1);                        \
+    const uint64_t ea = uint64_t{address} + ReadAt<uint32_t>(ip + 16 + sizeof(IMM_T)); \
+    BOUNDS(ea, sizeof(MEM_T));                                                  \
+    WriteAt<MEM_T>(mem + ea, static_cast<MEM_T>(ReadAt<IMM_T>(ip + 16)));       \
+    NEXT(20 + sizeof(IMM_T));                                                   \
   }
   STORE(I32Store, uint32_t, uint32_t, uint32_t)
   STORE(I64Store, uint64_t, uint64_t, uint64_t)
@@ -491,6 +572,33 @@ L_BrIfI64Eqz:
 #undef BRANCHES
 #undef BRANCH
 
+#define ADD_BRANCH(NAME, COND)                              \
+  L_I32AddSIBr##NAME##SS : {                                \
+    const uint32_t a = GET(uint32_t, 1) + OPND(2);          \
+    SET(uint32_t, 0, a);                                    \
+    const uint32_t b = GET(uint32_t, 3);                    \
+    if (COND) JUMP(ip + 24);                                \
+    NEXT(28);                                               \
+  }                                                         \
+  L_I32AddSIBr##NAME##SI : {                                \
+    const uint32_t a = GET(uint32_t, 1) + OPND(2);          \
+    SET(uint32_t, 0, a);                                    \
+    const uint32_t b = OPND(3);                             \
+    if (COND) JUMP(ip + 24);                                \
+    NEXT(28);                                               \
+  }
+  ADD_BRANCH(Eq, a == b)
+  ADD_BRANCH(Ne, a != b)
+  ADD_BRANCH(LtS, static_cast<int32_t>(a) < static_cast<int32_t>(b))
+  ADD_BRANCH(LtU, a < b)
+  ADD_BRANCH(GtS, static_cast<int32_t>(a) > static_cast<int32_t>(b))
+  ADD_BRANCH(GtU, a > b)
+  ADD_BRANCH(LeS, static_cast<int32_t>(a) <= static_cast<int32_t>(b))
+  ADD_BRANCH(LeU, a <= b)
+  ADD_BRANCH(GeS, static_cast<int32_t>(a) >= static_cast<int32_t>(b))
+  ADD_BRANCH(GeU, a >= b)
+#undef ADD_BRANCH
+
 L_BrTable: {
   uint32_t index = GET(uint32_t, 0);
   const uint32_t count = OPND(1);
@@ -538,16 +646,11 @@ call_function:
     // A host function that calls back into wasm starts above its slots.
     state->stack_top = slots + HostSlotCount(callee);
     state->in_guest = 0;
-    Caller caller(*store, inst);
-    callee->host->callback(callee->host->env, caller, slots);
+    const TrapKind host_trap = CallHost(*store, inst, callee, slots, *details);
     state->in_guest = 1;
     state->guard_begin = mem;
     state->guard_end = mem ? mem + MemoryPool::kReservationBytes : nullptr;
-    if (caller.trap() != TrapKind::kNone) {
-      details->message = caller.message();
-      details->exit_code = caller.exit_code();
-      TRAP(caller.trap());
-    }
+    if (host_trap != TrapKind::kNone) TRAP(host_trap);
     mem_size = memory ? memory->size_bytes() : 0;
     deadline = store->epoch_deadline();
     ip = next_ip;
@@ -577,8 +680,7 @@ enter: {
   frame->return_fp = fp;
   frame->return_instance = inst;
   frame->callee = slot;
-  std::memset(new_fp + size_t{code->param_slots} * kSlotBytes, 0,
-              size_t{code->local_slots} * kSlotBytes);
+  ZeroSlots(reinterpret_cast<uint64_t*>(new_fp) + code->param_slots, code->local_slots);
   fp = new_fp;
   ip = code->code.data();
   if (callee_instance != inst) {
@@ -589,7 +691,12 @@ enter: {
   DISPATCH();
 }
 
-L_Return: {
+L_Return1:
+  WriteAt<uint64_t>(fp, GET(uint64_t, 0));
+  goto do_return;
+
+L_Return:
+do_return : {
   const CallFrame* const frame = state->frame_top--;
   ip = frame->return_ip;
   fp = frame->return_fp;

@@ -24,7 +24,7 @@
 namespace spindle::interp {
 
 enum class IrOp : uint16_t {
-#define IR_OP(name) k##name,
+#define IR_OP(name, operands) k##name,
 #include "engine/interp/ir_ops.def"
 #undef IR_OP
   kCount,

@@ -140,6 +140,44 @@ IrOp StoreImmFormOf(Opcode op) {
   }
 }
 
+IrOp LoadAddFormOf(Opcode op, bool index_is_imm) {
+  switch (op) {
+#define SPINDLE_LOAD(N) \
+  case Opcode::k##N: return index_is_imm ? IrOp::k##N##AddSI : IrOp::k##N##AddSS;
+    SPINDLE_LOAD(I32Load) SPINDLE_LOAD(I64Load) SPINDLE_LOAD(F32Load) SPINDLE_LOAD(F64Load)
+    SPINDLE_LOAD(I32Load8S) SPINDLE_LOAD(I32Load8U) SPINDLE_LOAD(I32Load16S)
+    SPINDLE_LOAD(I32Load16U) SPINDLE_LOAD(I64Load8S) SPINDLE_LOAD(I64Load8U)
+    SPINDLE_LOAD(I64Load16S) SPINDLE_LOAD(I64Load16U) SPINDLE_LOAD(I64Load32S)
+    SPINDLE_LOAD(I64Load32U)
+#undef SPINDLE_LOAD
+    default: return kNoIrOp;
+  }
+}
+
+IrOp StoreAddFormOf(Opcode op, bool index_is_imm, bool value_is_imm) {
+  switch (op) {
+#define SPINDLE_STORE(N)                                                        \
+  case Opcode::k##N:                                                            \
+    if (value_is_imm) return index_is_imm ? IrOp::k##N##IAddSI : IrOp::k##N##IAddSS; \
+    return index_is_imm ? IrOp::k##N##AddSI : IrOp::k##N##AddSS;
+    SPINDLE_STORES(SPINDLE_STORE)
+#undef SPINDLE_STORE
+    default: return kNoIrOp;
+  }
+}
+
+IrOp AddBranchFormOf(Opcode compare, bool b_is_imm) {
+  switch (compare) {
+#define SPINDLE_ADD_BRANCH(N) \
+  case Opcode::kI32##N: return b_is_imm ? IrOp::kI32AddSIBr##N##SI : IrOp::kI32AddSIBr##N##SS;
+    SPINDLE_ADD_BRANCH(Eq) SPINDLE_ADD_BRANCH(Ne) SPINDLE_ADD_BRANCH(LtS) SPINDLE_ADD_BRANCH(LtU)
+    SPINDLE_ADD_BRANCH(GtS) SPINDLE_ADD_BRANCH(GtU) SPINDLE_ADD_BRANCH(LeS)
+    SPINDLE_ADD_BRANCH(LeU) SPINDLE_ADD_BRANCH(GeS) SPINDLE_ADD_BRANCH(GeU)
+#undef SPINDLE_ADD_BRANCH
+    default: return kNoIrOp;
+  }
+}
+
 bool StoreImmIsWide(Opcode op) {
   switch (op) {
     case Opcode::kI64Store:

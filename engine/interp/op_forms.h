@@ -31,6 +31,13 @@ IrOp StoreFormOf(Opcode op);
 IrOp StoreImmFormOf(Opcode op);
 bool StoreImmIsWide(Opcode op);
 
+// Loads and stores whose address is base + index (i32, wrapping).
+IrOp LoadAddFormOf(Opcode op, bool index_is_imm);
+IrOp StoreAddFormOf(Opcode op, bool index_is_imm, bool value_is_imm);
+
+// `d = s + imm; branch if d <compare> b` for an i32 comparison.
+IrOp AddBranchFormOf(Opcode compare, bool b_is_imm);
+
 // Integer comparisons usable as branch conditions.
 struct BranchForms {
   IrOp slot_slot = kNoIrOp;

@@ -25,12 +25,27 @@
 namespace spindle::interp {
 namespace {
 
+// Where a value of the modelled operand stack lives.
 struct Entry {
-  enum class Kind : uint8_t { kTemp, kLocal, kConst };
+  enum class Kind : uint8_t {
+    kTemp,   // in the home slot of its stack position
+    kLocal,  // still in local `local` (a lazy local.get)
+    kConst,  // the constant `value`
+    kSum,    // i32 slot `local` + (`b_is_imm` ? `value` : slot `local_b`), not
+             // yet computed, so that a memory access can fold the addition;
+             // `local` is a local or this entry's own home slot
+  };
   Kind kind = Kind::kTemp;
   ValType type = ValType::kI32;
-  uint32_t local = 0;   // kLocal: its slot
-  uint64_t value = 0;   // kConst: its bits
+  uint32_t local = 0;
+  uint64_t value = 0;
+  uint32_t local_b = 0;
+  bool b_is_imm = false;
+
+  bool RefersTo(uint32_t slot) const {
+    return (kind == Kind::kLocal && local == slot) ||
+           (kind == Kind::kSum && (local == slot || (!b_is_imm && local_b == slot)));
+  }
 };
 
 struct Fixup {
@@ -60,6 +75,24 @@ struct Producer {
   bool valid = false;
   uint32_t dst_field = 0;   // where its destination operand is
   uint32_t stack_pos = 0;   // the stack position it produced
+};
+
+// The last I32AddSI emitted, which a following compare-and-branch on its
+// result can absorb.
+struct LastAdd {
+  bool valid = false;
+  uint32_t instr = 0;
+  uint32_t end = 0;
+  uint32_t dst = 0;  // slot offsets
+  uint32_t src = 0;
+  uint32_t imm = 0;
+  size_t offsets_size = 0;
+};
+
+struct LastCopy {
+  bool valid = false;
+  uint32_t instr = 0;
+  uint32_t end = 0;
 };
 
 struct PendingCompare {
@@ -133,6 +166,12 @@ class Translator {
   void Label() {
     producer_.valid = false;
     compare_.valid = false;
+    last_add_.valid = false;
+    last_copy_.valid = false;
+    if (any_known_zero_) {
+      std::fill(known_zero_.begin(), known_zero_.end(), false);
+      any_known_zero_ = false;
+    }
   }
 
   // Slots.
@@ -157,14 +196,19 @@ class Translator {
     TempSlot(Top());
   }
   void Materialize(uint32_t pos);
-  void MaterializeLocals();
+  void MaterializeLocalRefs();
+  void EmitSum(uint32_t dst_slot, const Entry& sum);
+  void EmitCopy(uint32_t dst_slot, uint32_t src_slot);
+  void WroteLocal(uint32_t local) {
+    if (local < known_zero_.size()) known_zero_[local] = false;
+  }
   void MaterializeRange(uint32_t from, uint32_t to) {
     for (uint32_t pos = from; pos < to; ++pos) Materialize(pos);
   }
-  uint32_t SlotOf(uint32_t pos) {  // materializes constants
+  uint32_t SlotOf(uint32_t pos) {  // materializes constants and sums
     Entry& entry = stack_[pos];
     if (entry.kind == Entry::Kind::kLocal) return entry.local;
-    if (entry.kind == Entry::Kind::kConst) Materialize(pos);
+    if (entry.kind != Entry::Kind::kTemp) Materialize(pos);
     return TempSlot(pos);
   }
   void PreserveLocal(uint32_t local, uint32_t below);
@@ -189,6 +233,7 @@ class Translator {
 
   // Instructions.
   void Step();
+  bool TryDeferAdd(uint32_t a_pos, const Entry& b);
   void TranslateUnary(IrOp op);
   void TranslateBinary(const BinaryForms& forms);
   void TranslateLoad(IrOp op);
@@ -222,6 +267,12 @@ class Translator {
   bool reachable_ = true;
   Producer producer_;
   PendingCompare compare_;
+  LastAdd last_add_;
+  LastCopy last_copy_;
+  // Locals that still hold their initial zero: no label has been placed and
+  // nothing has written them, so storing zero into them is a no-op.
+  std::vector<bool> known_zero_;
+  bool any_known_zero_ = false;
 };
 
 void Translator::Materialize(uint32_t pos) {
@@ -247,31 +298,63 @@ void Translator::EmitMove(uint32_t dst_slot, const Entry& source, uint32_t sourc
       }
       return;
     case Entry::Kind::kLocal:
-      if (source.local == dst_slot) return;
-      Op(IrOp::kCopy);
-      U32(Offset(dst_slot));
-      U32(Offset(source.local));
+      if (source.local != dst_slot) EmitCopy(dst_slot, source.local);
       return;
     case Entry::Kind::kTemp: {
       const uint32_t from = TempSlot(source_pos);
-      if (from == dst_slot) return;
-      Op(IrOp::kCopy);
-      U32(Offset(dst_slot));
-      U32(Offset(from));
+      if (from != dst_slot) EmitCopy(dst_slot, from);
       return;
     }
+    case Entry::Kind::kSum:
+      EmitSum(dst_slot, source);
+      return;
   }
 }
 
-void Translator::MaterializeLocals() {
+void Translator::EmitCopy(uint32_t dst_slot, uint32_t src_slot) {
+  if (last_copy_.valid && last_copy_.end == Here()) {
+    // Two copies in a row become one Copy2.
+    WriteAt(code_.data() + last_copy_.instr, handlers_[static_cast<size_t>(IrOp::kCopy2)]);
+    U32(Offset(dst_slot));
+    U32(Offset(src_slot));
+    last_copy_.valid = false;
+    return;
+  }
+  const uint32_t start = Here();
+  Op(IrOp::kCopy);
+  U32(Offset(dst_slot));
+  U32(Offset(src_slot));
+  last_copy_ = {true, start, Here()};
+}
+
+void Translator::EmitSum(uint32_t dst_slot, const Entry& sum) {
+  const size_t offsets_before = offsets_.size();
+  const uint32_t start = Here();
+  if (sum.b_is_imm) {
+    Op(IrOp::kI32AddSI);
+    U32(Offset(dst_slot));
+    U32(Offset(sum.local));
+    U32(static_cast<uint32_t>(sum.value));
+    last_add_ = {true,           start, Here(), Offset(dst_slot), Offset(sum.local),
+                 static_cast<uint32_t>(sum.value), offsets_before};
+  } else {
+    Op(IrOp::kI32AddSS);
+    U32(Offset(dst_slot));
+    U32(Offset(sum.local));
+    U32(Offset(sum.local_b));
+  }
+}
+
+void Translator::MaterializeLocalRefs() {
   for (uint32_t pos = 0; pos < stack_.size(); ++pos) {
-    if (stack_[pos].kind == Entry::Kind::kLocal) Materialize(pos);
+    const Entry::Kind kind = stack_[pos].kind;
+    if (kind == Entry::Kind::kLocal || kind == Entry::Kind::kSum) Materialize(pos);
   }
 }
 
 void Translator::PreserveLocal(uint32_t local, uint32_t below) {
   for (uint32_t pos = 0; pos < below; ++pos) {
-    if (stack_[pos].kind == Entry::Kind::kLocal && stack_[pos].local == local) Materialize(pos);
+    if (stack_[pos].RefersTo(local)) Materialize(pos);
   }
 }
 
@@ -322,12 +405,31 @@ void Translator::EmitJump(Control& target) {
 void Translator::EmitReturn() {
   const uint32_t arity = static_cast<uint32_t>(type_.results.size());
   const uint32_t first = static_cast<uint32_t>(stack_.size()) - arity;
+  if (arity == 1) {
+    const Entry& result = stack_[first];
+    if (result.kind == Entry::Kind::kTemp && producer_.valid && producer_.stack_pos == first) {
+      // The instruction that computed the result writes slot 0 directly.
+      WriteAt<uint32_t>(code_.data() + producer_.dst_field, Offset(0));
+      Op(IrOp::kReturn);
+      return;
+    }
+    if (result.kind == Entry::Kind::kTemp || result.kind == Entry::Kind::kLocal) {
+      const uint32_t slot = result.kind == Entry::Kind::kLocal ? result.local : TempSlot(first);
+      if (slot != 0) {
+        Op(IrOp::kReturn1);
+        U32(Offset(slot));
+        return;
+      }
+    }
+  }
   // Results go to slots 0..n-1, which may hold locals still to be read.
   for (uint32_t i = 0; i < arity; ++i) {
     const Entry& entry = stack_[first + i];
-    if (entry.kind == Entry::Kind::kLocal && entry.local < arity && entry.local != i) {
-      Materialize(first + i);
-    }
+    const bool reads_result_slot =
+        (entry.kind == Entry::Kind::kLocal && entry.local < arity && entry.local != i) ||
+        (entry.kind == Entry::Kind::kSum &&
+         (entry.local < arity || (!entry.b_is_imm && entry.local_b < arity)));
+    if (reads_result_slot) Materialize(first + i);
   }
   for (uint32_t i = 0; i < arity; ++i) EmitMove(i, stack_[first + i], first + i);
   Op(IrOp::kReturn);
@@ -369,6 +471,20 @@ void Translator::EmitConditionalBranch(bool jump_if_true, Fixup* fixup,
       Op(wide ? (branch_on_zero ? IrOp::kBrIfI64Eqz : IrOp::kBrIfI64Nez)
               : (branch_on_zero ? IrOp::kBrIfEqz : IrOp::kBrIfNez));
       U32(compare.a);
+    } else if (last_add_.valid && last_add_.end == compare.instr && last_add_.dst == compare.a &&
+               !BranchFormsOf(op)->wide_imm) {
+      // `i = i + k; if (i < n)`: one instruction for the add and the branch.
+      const LastAdd add = last_add_;
+      code_.resize(add.instr);
+      offsets_.resize(add.offsets_size);
+      if (!jump_if_true) op = BranchFormsOf(op)->negated;
+      start = Here();
+      Op(AddBranchFormOf(op, compare.b_is_imm));
+      U32(add.dst);
+      U32(add.src);
+      U32(add.imm);
+      U32(compare.b_is_imm ? static_cast<uint32_t>(compare.imm) : compare.b);
+      last_add_.valid = false;
     } else {
       if (!jump_if_true) op = BranchFormsOf(op)->negated;
       const BranchForms& forms = *BranchFormsOf(op);
@@ -446,7 +562,7 @@ void Translator::TranslateIf() {
                           static_cast<uint32_t>(params.size());
   const Entry cond = stack_.back();
   stack_.pop_back();
-  MaterializeLocals();
+  MaterializeLocalRefs();
   MaterializeRange(height, static_cast<uint32_t>(stack_.size()));
   stack_.push_back(cond);
   compare_ = compare;  // still fusable if materialization emitted nothing
@@ -522,6 +638,7 @@ void Translator::TranslateBrTable() {
       continue;
     }
     Patch(entry, Here());
+    Label();
     EmitBranch(depth);
   }
 }
@@ -555,6 +672,10 @@ void Translator::TranslateBinary(const BinaryForms& forms) {
   const uint32_t a_pos = b_pos - 1;
   Entry& a = stack_[a_pos];
   Entry& b = stack_[b_pos];
+  if (instr_.op == Opcode::kI32Add && TryDeferAdd(a_pos, b)) {
+    stack_.pop_back();
+    return;
+  }
   const ValType result = ResultType();
   IrOp op;
   uint32_t first;
@@ -630,11 +751,68 @@ void Translator::TranslateBinary(const BinaryForms& forms) {
   }
 }
 
+// Turns `a + b` on locals and constants into a lazy kSum entry in place of
+// `a` (or a constant when both are constants).
+// Turns `a + b` into a lazy kSum entry in place of `a` (or a constant when
+// both are constants). Operands must be locals, constants, or `a`'s own
+// temporary: that slot is the sum's home, which nothing else writes while
+// the sum is on the stack. `b` in a temporary would be clobbered by the
+// next push, so that case is computed right away.
+bool Translator::TryDeferAdd(uint32_t a_pos, const Entry& b) {
+  using Kind = Entry::Kind;
+  Entry& a = stack_[a_pos];
+  if (a.kind == Kind::kConst && b.kind == Kind::kConst) {
+    a.value = static_cast<uint32_t>(a.value + b.value);
+    return true;
+  }
+  Entry sum;
+  sum.kind = Kind::kSum;
+  sum.type = ValType::kI32;
+  if (a.kind == Kind::kConst) {
+    if (b.kind != Kind::kLocal) return false;
+    sum.local = b.local;
+    sum.b_is_imm = true;
+    sum.value = static_cast<uint32_t>(a.value);
+  } else {
+    if (a.kind == Kind::kLocal) {
+      sum.local = a.local;
+    } else if (a.kind == Kind::kTemp) {
+      sum.local = TempSlot(a_pos);
+    } else {
+      return false;  // a nested sum: compute it
+    }
+    if (b.kind == Kind::kLocal) {
+      sum.local_b = b.local;
+    } else if (b.kind == Kind::kConst) {
+      sum.b_is_imm = true;
+      sum.value = static_cast<uint32_t>(b.value);
+    } else {
+      return false;
+    }
+  }
+  a = sum;
+  return true;
+}
+
 void Translator::TranslateLoad(IrOp op) {
   const uint32_t pos = Top();
   Entry& address = stack_[pos];
   uint32_t address_slot;
   uint64_t offset = instr_.index2;
+  if (address.kind == Entry::Kind::kSum) {
+    const Entry sum = address;
+    stack_[pos] = {Entry::Kind::kTemp, ResultType(), 0, 0};
+    const uint32_t dst = TempSlot(pos);
+    const IrOp fused = LoadAddFormOf(instr_.op, sum.b_is_imm);
+    Op(fused);
+    const uint32_t dst_field = Here();
+    U32(Offset(dst));
+    U32(Offset(sum.local));
+    U32(sum.b_is_imm ? static_cast<uint32_t>(sum.value) : Offset(sum.local_b));
+    U32(instr_.index2);
+    Produced(dst_field, pos);
+    return;
+  }
   if (address.kind == Entry::Kind::kConst) {
     offset += static_cast<uint32_t>(address.value);
     address_slot = zero_slot_;
@@ -664,6 +842,23 @@ void Translator::TranslateStore() {
   const Entry address = stack_[address_pos];
   uint64_t offset = instr_.index2;
   uint32_t address_slot;
+  if (address.kind == Entry::Kind::kSum) {
+    const bool value_is_imm = value.kind == Entry::Kind::kConst;
+    const uint32_t value_slot = value_is_imm ? 0 : SlotOf(value_pos);
+    Op(StoreAddFormOf(instr_.op, address.b_is_imm, value_is_imm));
+    U32(Offset(address.local));
+    U32(address.b_is_imm ? static_cast<uint32_t>(address.value) : Offset(address.local_b));
+    if (!value_is_imm) {
+      U32(Offset(value_slot));
+    } else if (StoreImmIsWide(instr_.op)) {
+      Raw<uint64_t>(value.value);
+    } else {
+      U32(static_cast<uint32_t>(value.value));
+    }
+    U32(instr_.index2);
+    stack_.resize(address_pos);
+    return;
+  }
   if (address.kind == Entry::Kind::kConst) {
     offset += static_cast<uint32_t>(address.value);
     address_slot = zero_slot_;
@@ -699,9 +894,15 @@ void Translator::TranslateLocalSet(bool tee) {
   const uint32_t local = instr_.index;
   const uint32_t pos = Top();
   const Entry value = stack_[pos];
+  if (value.kind == Entry::Kind::kConst && value.value == 0 && local < known_zero_.size() &&
+      known_zero_[local]) {
+    if (!tee) stack_.pop_back();  // the local still holds its initial zero
+    return;
+  }
+  WroteLocal(local);
   bool others_refer = false;
   for (uint32_t i = 0; i < pos; ++i) {
-    if (stack_[i].kind == Entry::Kind::kLocal && stack_[i].local == local) others_refer = true;
+    if (stack_[i].RefersTo(local)) others_refer = true;
   }
   if (value.kind == Entry::Kind::kTemp && producer_.valid && producer_.stack_pos == pos &&
       !others_refer) {
@@ -722,7 +923,11 @@ void Translator::TranslateLocalSet(bool tee) {
     return;
   }
   EmitMove(local, value, pos);
-  if (!tee) stack_.pop_back();
+  if (!tee) {
+    stack_.pop_back();
+  } else if (value.kind == Entry::Kind::kSum) {
+    stack_[pos] = {Entry::Kind::kLocal, value.type, local, 0};  // the sum now lives there
+  }
 }
 
 void Translator::TranslateCall(IrOp op, uint32_t index, const FuncType& callee,
@@ -963,7 +1168,7 @@ void Translator::Step() {
       std::span<const ValType> params, results;
       BlockSignature(instr_.block, params, results);
       const uint32_t height = static_cast<uint32_t>(stack_.size() - params.size());
-      MaterializeLocals();
+      MaterializeLocalRefs();
       MaterializeRange(height, static_cast<uint32_t>(stack_.size()));
       Control control;
       control.opcode = instr_.op;
@@ -1071,6 +1276,9 @@ std::unique_ptr<InterpCode> Translator::Run() {
     local_types_.insert(local_types_.end(), group.count, group.type);
   }
   max_slots_ = std::max<uint32_t>(temp_base_, static_cast<uint32_t>(type_.results.size()));
+  known_zero_.assign(param_slots_ + local_slots_, false);
+  std::fill(known_zero_.begin() + param_slots_, known_zero_.end(), true);
+  any_known_zero_ = local_slots_ > 0;
   code_.reserve(body_.code.size() * 4);
 
   Control function;

@@ -1,0 +1,24 @@
+// spindle: the command-line entry point. Each subcommand lives in its own
+// file and registers itself here.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "cli/run_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Spindle: a serverless WebAssembly runtime"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "spindle 0.1.0");
+  spindle::cli::RegisterRunCommand(app);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  args = spindle::cli::SeparateGuestArguments(std::move(args));
+  std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  return 0;
+}
