@@ -424,19 +424,17 @@ bool Decoder::ReadFunctionBody(ByteReader& reader, FunctionBody& body) {
   }
   body.locals.resize(groups);
   uint64_t total = 0;
+  const uint64_t locals_offset = local.Offset();
   for (auto& group : body.locals) {
-    const uint64_t group_offset = local.Offset();
     group.count = local.ReadU32();
     if (!ReadValType(local, group.type)) break;
     total += group.count;
-    if (total > UINT32_MAX) {
-      local.FailAt(group_offset, "too many locals");
-      break;
-    }
-    if (total > limits_.max_locals) {
-      local.FailAt(group_offset, "too many locals (implementation limit)");
-      break;
-    }
+  }
+  if (local.ok() && total > UINT32_MAX) local.FailAt(locals_offset, "too many locals");
+  if (local.ok() && total > limits_.max_locals) {
+    local.FailAt(locals_offset, "too many locals: " + std::to_string(total) +
+                                    " exceeds the implementation limit of " +
+                                    std::to_string(limits_.max_locals));
   }
   if (!local.ok()) {
     reader.FailAt(local.error().offset, local.error().message);

@@ -10,6 +10,8 @@
 namespace spindle {
 namespace {
 
+constexpr uint32_t kMaxNestedEntries = 256;
+
 std::string DescribeFrame(const CodeSlot& slot, uint32_t module_offset) {
   const CompiledModule& module = *slot.module;
   char offset[32];
@@ -76,6 +78,11 @@ Status CallWithSlots(Store& store, Function* function, ExecState& state, uint64_
     details.message = caller.message();
     details.exit_code = caller.exit_code();
     return TrapError(caller.trap(), details, {});
+  }
+  // Each host -> wasm entry nests a native interpreter frame; cap the
+  // nesting so that host/guest ping-pong cannot overflow the native stack.
+  if (state.entry_depth >= kMaxNestedEntries) {
+    return TrapError(TrapKind::kCallStackExhausted, {}, {});
   }
   CallFrame* const base = state.frame_top;
   uint64_t* const saved_top = state.stack_top;

@@ -598,6 +598,12 @@ void Translator::TranslateEnd() {
   Control control = std::move(controls_.back());
   controls_.pop_back();
   if (control.dead) return;
+  if (controls_.empty() && control.end_fixups.empty()) {
+    // The function's end, reached only by falling through: return the
+    // values from wherever they are.
+    if (reachable_) EmitReturn();
+    return;
+  }
   if (reachable_) MaterializeRange(control.height, static_cast<uint32_t>(stack_.size()));
   bool reachable = reachable_ || !control.end_fixups.empty();
   if (control.has_else_fixup) {  // an `if` without `else`
