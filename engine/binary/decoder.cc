@@ -385,14 +385,23 @@ bool Decoder::DecodeElements(ByteReader& reader) {
     uint32_t items;
     if (!ReadCount(reader, UINT32_MAX, "elements", items)) return false;
     segment.items.resize(items);
+    ConstExpr expr;
     for (auto& item : segment.items) {
-      if (uses_exprs) {
-        if (!ReadConstExpr(reader, item)) return false;
-      } else {
-        item.offset = static_cast<uint32_t>(reader.Offset());
-        const uint32_t function = reader.ReadU32();
+      if (!uses_exprs) {
+        item = {Opcode::kRefFunc, reader.ReadU32()};
         if (!reader.ok()) return false;
-        item.instrs.push_back({Opcode::kRefFunc, function});
+        continue;
+      }
+      expr.instrs.clear();
+      if (!ReadConstExpr(reader, expr)) return false;
+      if (expr.instrs.size() == 1) {
+        item = expr.instrs[0];
+      } else {
+        item = {Opcode::kRefNull, static_cast<uint64_t>(segment.type)};
+        if (!segment.has_complex_item) {
+          segment.has_complex_item = true;
+          segment.complex_item = expr;
+        }
       }
     }
   }

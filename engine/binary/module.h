@@ -72,7 +72,14 @@ struct ElemSegment {
   uint32_t table_index = 0;
   ConstExpr offset;
   ValType type = ValType::kFuncRef;
-  std::vector<ConstExpr> items;  // each is ref.func N, ref.null t or global.get
+  // One instruction per item (ref.func N, ref.null t or global.get G): in a
+  // valid module every item expression is a single instruction, and a flat
+  // array keeps hostile segments from costing a heap block per element.
+  std::vector<ConstInstr> items;
+  // The first item expression that is not a single instruction, kept whole
+  // so the validator can report what is wrong with it.
+  bool has_complex_item = false;
+  ConstExpr complex_item;
   uint32_t section_offset = 0;
 };
 

@@ -105,7 +105,7 @@ Status InitializeSegments(Instance& instance) {
       return error;
     }
     for (size_t j = 0; j < segment.items.size(); ++j) {
-      table->elements[offset + j] = EvaluateConstExpr(segment.items[j], instance);
+      table->elements[offset + j] = EvaluateConstInstr(segment.items[j], instance);
     }
   }
   for (uint32_t i = 0; i < module.datas.size(); ++i) {

@@ -88,7 +88,7 @@ TrapKind TableInit(Instance* instance, uint32_t segment, Table* table, uint32_t 
     return TrapKind::kTableOutOfBounds;
   }
   for (uint32_t i = 0; i < length; ++i) {
-    table->elements[dst + i] = EvaluateConstExpr(elem.items[src + i], *instance);
+    table->elements[dst + i] = EvaluateConstInstr(elem.items[src + i], *instance);
   }
   return TrapKind::kNone;
 }

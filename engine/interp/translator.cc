@@ -13,6 +13,7 @@
 //  - values that cross a branch or a join are in home slots.
 #include "engine/interp/translator.h"
 
+#include <algorithm>
 #include <span>
 #include <vector>
 
@@ -119,6 +120,11 @@ std::span<const ValType> SingleType(ValType type) {
 }
 
 bool IsWide(ValType type) { return type == ValType::kI64 || type == ValType::kF64; }
+
+// Lazy entries (kLocal, kSum) exist only below this stack position, so the
+// scans that find them are bounded: a hostile body with a deep operand stack
+// cannot make translation quadratic. Real code rarely goes this deep.
+constexpr uint32_t kMaxLazyPosition = 64;
 
 class Translator {
  public:
@@ -346,14 +352,15 @@ void Translator::EmitSum(uint32_t dst_slot, const Entry& sum) {
 }
 
 void Translator::MaterializeLocalRefs() {
-  for (uint32_t pos = 0; pos < stack_.size(); ++pos) {
+  const uint32_t end = std::min(static_cast<uint32_t>(stack_.size()), kMaxLazyPosition);
+  for (uint32_t pos = 0; pos < end; ++pos) {
     const Entry::Kind kind = stack_[pos].kind;
     if (kind == Entry::Kind::kLocal || kind == Entry::Kind::kSum) Materialize(pos);
   }
 }
 
 void Translator::PreserveLocal(uint32_t local, uint32_t below) {
-  for (uint32_t pos = 0; pos < below; ++pos) {
+  for (uint32_t pos = 0; pos < std::min(below, kMaxLazyPosition); ++pos) {
     if (stack_[pos].RefersTo(local)) Materialize(pos);
   }
 }
@@ -766,6 +773,7 @@ void Translator::TranslateBinary(const BinaryForms& forms) {
 // next push, so that case is computed right away.
 bool Translator::TryDeferAdd(uint32_t a_pos, const Entry& b) {
   using Kind = Entry::Kind;
+  if (a_pos >= kMaxLazyPosition) return false;
   Entry& a = stack_[a_pos];
   if (a.kind == Kind::kConst && b.kind == Kind::kConst) {
     a.value = static_cast<uint32_t>(a.value + b.value);
@@ -907,7 +915,7 @@ void Translator::TranslateLocalSet(bool tee) {
   }
   WroteLocal(local);
   bool others_refer = false;
-  for (uint32_t i = 0; i < pos; ++i) {
+  for (uint32_t i = 0; i < std::min(pos, kMaxLazyPosition); ++i) {
     if (stack_[i].RefersTo(local)) others_refer = true;
   }
   if (value.kind == Entry::Kind::kTemp && producer_.valid && producer_.stack_pos == pos &&
@@ -918,6 +926,7 @@ void Translator::TranslateLocalSet(bool tee) {
     compare_.valid = false;
     if (tee) {
       stack_[pos] = {Entry::Kind::kLocal, value.type, local, 0};
+      if (pos >= kMaxLazyPosition) Materialize(pos);
     } else {
       stack_.pop_back();
     }
@@ -933,6 +942,7 @@ void Translator::TranslateLocalSet(bool tee) {
     stack_.pop_back();
   } else if (value.kind == Entry::Kind::kSum) {
     stack_[pos] = {Entry::Kind::kLocal, value.type, local, 0};  // the sum now lives there
+    if (pos >= kMaxLazyPosition) Materialize(pos);
   }
 }
 
@@ -1230,6 +1240,7 @@ void Translator::Step() {
     case Opcode::kLocalGet: {
       stack_.push_back({Entry::Kind::kLocal, local_types_[instr_.index], instr_.index, 0});
       TempSlot(Top());
+      if (Top() >= kMaxLazyPosition) Materialize(Top());
       return;
     }
     case Opcode::kLocalSet:

@@ -44,6 +44,10 @@ bool IsArithmetic(Opcode op) {
 
 }  // namespace
 
+uint64_t EvaluateConstInstr(const ConstInstr& instr, const Instance& instance) {
+  return Operand(instr, instance);
+}
+
 uint64_t EvaluateConstExpr(const ConstExpr& expr, const Instance& instance) {
   // Almost every expression is a single constant, global.get or ref.func.
   if (expr.instrs.size() == 1) return Operand(expr.instrs[0], instance);

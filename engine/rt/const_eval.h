@@ -14,4 +14,7 @@ class Instance;
 // `instance`. Returns the raw bits of the single result.
 uint64_t EvaluateConstExpr(const ConstExpr& expr, const Instance& instance);
 
+// An element item: one ref.func, ref.null or global.get.
+uint64_t EvaluateConstInstr(const ConstInstr& instr, const Instance& instance);
+
 }  // namespace spindle

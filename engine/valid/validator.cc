@@ -140,10 +140,16 @@ class ModuleValidator {
           return Invalid(segment.section_offset, "type mismatch");
         }
       }
-      for (const ConstExpr& item : segment.items) {
-        SPINDLE_TRY(
-            ValidateConstExpr(module_, item, segment.type, module_.num_imported_globals));
-        CollectRefs(item, module_.declared_function_refs);
+      if (segment.has_complex_item) {
+        SPINDLE_TRY(ValidateConstExpr(module_, segment.complex_item, segment.type,
+                                      module_.num_imported_globals));
+      }
+      for (const ConstInstr& item : segment.items) {
+        SPINDLE_TRY(ValidateConstInstrs(module_, {&item, 1}, segment.type,
+                                        module_.num_imported_globals, segment.section_offset));
+        if (item.op == Opcode::kRefFunc && item.operand < module_.declared_function_refs.size()) {
+          module_.declared_function_refs[item.operand] = true;
+        }
       }
     }
     return Ok();

@@ -4,6 +4,8 @@
 // expressions in const_expr_validator.cc; each rule is checked in one place.
 #pragma once
 
+#include <span>
+
 #include "engine/base/result.h"
 #include "engine/binary/module.h"
 
@@ -18,8 +20,11 @@ Status ValidateModule(Module& module);
 // index space). REQUIRES: the module-level checks have passed.
 Status ValidateFunctionBody(const Module& module, uint32_t defined_index);
 
-// Checks that `expr` is constant and produces exactly `expected`.
+// Checks that `expr` is constant and produces exactly `expected`; global.get
+// may name only the first `visible_globals` globals.
 Status ValidateConstExpr(const Module& module, const ConstExpr& expr, ValType expected,
                          uint32_t visible_globals);
+Status ValidateConstInstrs(const Module& module, std::span<const ConstInstr> instrs,
+                           ValType expected, uint32_t visible_globals, uint32_t offset);
 
 }  // namespace spindle

@@ -59,5 +59,48 @@ TEST(Translator, CompareAndBranchFuse) {
   EXPECT_EQ(code.find(": I32LtS"), std::string::npos) << code;
 }
 
+// Regression: scans for lazy locals once walked the whole operand stack on
+// every local.set and block entry, so a body with a deep stack and many sets
+// translated in quadratic time. They now stop at a fixed depth.
+TEST(Translator, DeepOperandStacksTranslateInLinearTime) {
+  constexpr int kDepth = 100000;
+  std::vector<uint8_t> body = {0x00};  // no locals
+  for (int i = 0; i < kDepth; ++i) body.insert(body.end(), {0x20, 0x00});              // local.get 0
+  for (int i = 0; i < kDepth; ++i) body.insert(body.end(), {0x20, 0x01, 0x21, 0x00});  // local.set 0 = local 1
+  for (int i = 0; i < kDepth; ++i) body.insert(body.end(), {0x02, 0x40, 0x0b});        // block end
+  for (int i = 1; i < kDepth; ++i) body.push_back(0x6a);                               // i32.add
+  body.push_back(0x0b);
+  auto leb = [](std::vector<uint8_t>& out, uint32_t value) {
+    do {
+      uint8_t byte = value & 0x7f;
+      value >>= 7;
+      out.push_back(byte | (value ? 0x80 : 0));
+    } while (value);
+  };
+  std::vector<uint8_t> code;
+  code.push_back(0x01);
+  leb(code, static_cast<uint32_t>(body.size()));
+  code.insert(code.end(), body.begin(), body.end());
+  std::vector<uint8_t> bytes = testing::ModuleBytes({0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f,
+                                                    0x01, 0x7f, 0x03, 0x02, 0x01, 0x00,
+                                                    0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00});
+  bytes.push_back(0x0a);
+  leb(bytes, static_cast<uint32_t>(code.size()));
+  bytes.insert(bytes.end(), code.begin(), code.end());
+
+  EngineConfig config;
+  config.max_stack_slots = 1u << 22;
+  Engine engine(config);
+  auto module = CompiledModule::CompileBytes(engine, bytes);
+  ASSERT_TRUE(module.ok()) << module.error().ToString();
+  Store store(engine);
+  Linker linker(engine);
+  auto instance = linker.Instantiate(store, *module);
+  ASSERT_TRUE(instance.ok());
+  auto result = testing::CallExport(store, *instance, "f", {Value::I32(3), Value::I32(5)});
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_EQ((*result)[0].i32(), 3 * kDepth);  // every pushed copy kept the old value
+}
+
 }  // namespace
 }  // namespace spindle
