@@ -12,7 +12,7 @@
 #
 # Environment:
 #   NODE_WASI_RUN     Node WASI runner, invoked as `$NODE_WASI_RUN run k.wasm`
-#                     (default /work/shared/peers/node-wasi-run; the Node
+#                     (default bench/peers/node-wasi-run; the Node
 #                     column is skipped with a note if it is not executable)
 #   SPINDLE_FLAGS     extra flags for `spindle run`, e.g. "--tier interp"
 #   RUN_TIMEOUT       seconds before a single run is killed (default 300)
@@ -33,7 +33,7 @@ OUT_FILE=""
 BUILD_DIR="$REPO_DIR/build/bench-kernels"
 DO_BUILD=1
 ONLY=""
-NODE_WASI_RUN="${NODE_WASI_RUN:-/work/shared/peers/node-wasi-run}"
+NODE_WASI_RUN="${NODE_WASI_RUN:-$BENCH_DIR/peers/node-wasi-run}"
 SPINDLE_FLAGS="${SPINDLE_FLAGS:-}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-300}"
 

@@ -4,7 +4,10 @@ namespace spindle {
 namespace {
 
 std::string Quote(std::string_view module, std::string_view name) {
-  return "\"" + std::string(module) + "\" \"" + std::string(name) + "\"";
+  std::string quoted;
+  quoted.reserve(module.size() + name.size() + 5);
+  quoted.append("\"").append(module).append("\" \"").append(name).append("\"");
+  return quoted;
 }
 
 std::string DescribeLimits(const Limits& limits) {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every benchmark against its peers in one session and writes the
+# results to docs/performance.md:
+#   1. compute kernels: native (clang-14 -O2), Node (V8, node:wasi), Spindle
+#   2. engine microbenchmarks: validation throughput, instantiation, calls
+#   3. process start-up of `spindle run hello.wasm` against Node
+# Usage: bench/run-all.sh [--runs N]   (kernel runs per runner, default 3)
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+RUNS=3
+[ "${1:-}" = "--runs" ] && RUNS=$2
+BUILD_DIR="$REPO_DIR/build-release"
+OUT="$REPO_DIR/docs/performance.md"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+cmake -G Ninja -S "$REPO_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
+  -DSPINDLE_BUILD_TESTS=OFF > /dev/null
+cmake --build "$BUILD_DIR" --target spindle spindle-bench-engine > /dev/null
+
+"$BENCH_DIR/run-kernels.sh" --runs "$RUNS" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/kernels.md"
+"$BENCH_DIR/run-engine-bench.sh" --no-build --build-dir "$BUILD_DIR" --out "$TMP/engine.md"
+"$BENCH_DIR/run-startup.sh" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/startup.md"
+
+{
+  echo "# Performance"
+  echo
+  echo "Measured by \`bench/run-all.sh\` (\`./dev bench\`) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+  echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), Release build (g++ $(g++ -dumpversion))."
+  echo "Every peer runs in the same session as Spindle; ratios compare like with like."
+  echo
+  echo "## Compute kernels: interpreter tier against native code and V8"
+  echo
+  cat "$TMP/kernels.md"
+  echo
+  echo "## Engine"
+  echo
+  cat "$TMP/engine.md"
+  echo
+  echo "## Process start-up"
+  echo
+  cat "$TMP/startup.md"
+} > "$OUT"
+echo "wrote $OUT"
