@@ -23,6 +23,8 @@ cmake --build "$BUILD_DIR" --target spindle spindle-bench-engine > /dev/null
 "$BENCH_DIR/run-engine-bench.sh" --no-build --build-dir "$BUILD_DIR" --out "$TMP/engine.md"
 "$BENCH_DIR/run-startup.sh" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/startup.md"
 
+# Each report opens with its own "## " title; nest them under this page's sections.
+demote() { sed 's/^## /### /' "$1"; }
 {
   echo "# Performance"
   echo
@@ -30,16 +32,18 @@ cmake --build "$BUILD_DIR" --target spindle spindle-bench-engine > /dev/null
   echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), Release build (g++ $(g++ -dumpversion))."
   echo "Every peer runs in the same session as Spindle; ratios compare like with like."
   echo
-  echo "## Compute kernels: interpreter tier against native code and V8"
+  cat "$BENCH_DIR/performance-notes.md"
   echo
-  cat "$TMP/kernels.md"
+  echo "## Compute kernels: the interpreter against native code and V8"
   echo
-  echo "## Engine"
+  demote "$TMP/kernels.md"
   echo
-  cat "$TMP/engine.md"
+  echo "## Engine: validation, instantiation, calls"
+  echo
+  demote "$TMP/engine.md"
   echo
   echo "## Process start-up"
   echo
-  cat "$TMP/startup.md"
+  demote "$TMP/startup.md"
 } > "$OUT"
 echo "wrote $OUT"

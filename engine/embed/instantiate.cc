@@ -45,19 +45,19 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   }
 
   for (const TableType& type : module.tables) {
-    if (type.limits.min > limits.max_table_elements) {
-      return InstantiationError(compiled,
-                                "table of " + std::to_string(type.limits.min) +
-                                    " elements exceeds the limit of " +
-                                    std::to_string(limits.max_table_elements),
-                                -1);
+    auto table = Table::Create(type, limits.max_table_elements, 0, store.table_budget());
+    if (!table.ok()) {
+      Error error = std::move(table).error();
+      error.source = compiled.name();
+      return error;
     }
-    instance.owned_tables.push_back(std::make_unique<Table>(type, limits.max_table_elements, 0));
+    instance.owned_tables.push_back(std::move(table).value());
     instance.tables.push_back(instance.owned_tables.back().get());
   }
   for (const MemoryType& type : module.memories) {
     const uint64_t max_pages = std::min<uint64_t>(limits.max_memory_pages, kMaxMemoryPages);
-    auto memory = Memory::Create(store.engine().memory_pool(), type, max_pages);
+    auto memory =
+        Memory::Create(store.engine().memory_pool(), type, max_pages, store.memory_budget());
     if (!memory.ok()) {
       Error error = std::move(memory).error();
       error.phase = Phase::kInstantiate;

@@ -75,25 +75,40 @@ void MemoryPool::Release(Reservation reservation) {
 }
 
 Result<std::unique_ptr<Memory>> Memory::Create(MemoryPool& pool, const MemoryType& type,
-                                               uint64_t max_pages) {
+                                               uint64_t max_pages, Budget& budget) {
   const uint64_t initial = type.limits.min * kWasmPageSize;
   if (type.limits.min > max_pages) {
     return MakeError(Phase::kInstantiate,
                      "memory of " + std::to_string(type.limits.min) +
                          " pages exceeds the limit of " + std::to_string(max_pages) + " pages");
   }
-  SPINDLE_ASSIGN_OR_RETURN(Reservation reservation, pool.Acquire(initial));
+  if (!budget.Take(type.limits.min)) {
+    return MakeError(Phase::kInstantiate,
+                     "memory of " + std::to_string(type.limits.min) +
+                         " pages exceeds the store's remaining budget (" +
+                         std::to_string(budget.limit() - budget.used()) + " of " +
+                         std::to_string(budget.limit()) + " pages)");
+  }
+  auto reservation = pool.Acquire(initial);
+  if (!reservation.ok()) {
+    budget.Return(type.limits.min);
+    return std::move(reservation).error();
+  }
   std::unique_ptr<Memory> memory(new Memory());
   memory->pool_ = &pool;
-  memory->reservation_ = reservation;
-  memory->base_ = reservation.base;
+  memory->budget_ = &budget;
+  memory->reservation_ = *reservation;
+  memory->base_ = reservation->base;
   memory->size_ = initial;
   memory->max_pages_ = max_pages;
   memory->type_ = type;
   return memory;
 }
 
-Memory::~Memory() { pool_->Release(reservation_); }
+Memory::~Memory() {
+  budget_->Return(pages());
+  pool_->Release(reservation_);
+}
 
 int64_t Memory::Grow(uint64_t delta) {
   const uint64_t old_pages = pages();
@@ -102,7 +117,11 @@ int64_t Memory::Grow(uint64_t delta) {
   if (new_pages > max_pages_ || new_pages > kMaxMemoryPages) return -1;
   if (type_.limits.has_max && new_pages > type_.limits.max) return -1;
   const uint64_t new_size = new_pages * kWasmPageSize;
-  if (!Commit(reservation_, new_size).ok()) return -1;
+  if (!budget_->Take(delta)) return -1;
+  if (!Commit(reservation_, new_size).ok()) {
+    budget_->Return(delta);
+    return -1;
+  }
   size_ = new_size;
   return static_cast<int64_t>(old_pages);
 }

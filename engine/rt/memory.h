@@ -12,6 +12,7 @@
 
 #include "engine/base/result.h"
 #include "engine/binary/types.h"
+#include "engine/rt/budget.h"
 
 namespace spindle {
 
@@ -43,10 +44,10 @@ class MemoryPool {
 
 class Memory {
  public:
-  // `max_pages` is the effective maximum: the type's, further capped by the
-  // store's limit.
+  // `max_pages` caps this memory (the type's maximum applies too); `budget`
+  // is the store's allowance of pages across all its memories.
   static Result<std::unique_ptr<Memory>> Create(MemoryPool& pool, const MemoryType& type,
-                                                uint64_t max_pages);
+                                                uint64_t max_pages, Budget& budget);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -70,6 +71,7 @@ class Memory {
   Memory() = default;
 
   MemoryPool* pool_ = nullptr;
+  Budget* budget_ = nullptr;
   Reservation reservation_;
   uint8_t* base_ = nullptr;
   uint64_t size_ = 0;

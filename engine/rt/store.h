@@ -16,8 +16,10 @@
 namespace spindle {
 
 struct StoreLimits {
-  uint64_t max_memory_pages = kMaxMemoryPages;  // per memory
-  uint64_t max_table_elements = 10000000;       // per table
+  uint64_t max_memory_pages = kMaxMemoryPages;        // per memory
+  uint64_t max_total_memory_pages = 4 * kMaxMemoryPages;  // all memories together
+  uint64_t max_table_elements = 10000000;             // per table
+  uint64_t max_total_table_elements = 20000000;       // all tables together
   uint32_t max_instances = 10000;
 };
 
@@ -45,17 +47,24 @@ class Store {
 
   // Objects created by the host rather than by a module.
   Result<Memory*> CreateMemory(const MemoryType& type);
-  Table* CreateTable(const TableType& type, uint64_t init);
+  Result<Table*> CreateTable(const TableType& type, uint64_t init);
   Global* CreateGlobal(const GlobalType& type, uint64_t bits);
 
   Result<Instance*> AdoptInstance(std::unique_ptr<Instance> instance);
   size_t num_instances() const { return instances_.size(); }
+
+  // What every memory and table of the store draws from.
+  Budget& memory_budget() { return memory_budget_; }
+  Budget& table_budget() { return table_budget_; }
 
  private:
   Engine* engine_;
   StoreLimits limits_;
   uint64_t deadline_ = UINT64_MAX;
   void* user_data_ = nullptr;
+  // Declared before the objects that draw from them, so they outlive them.
+  Budget memory_budget_;
+  Budget table_budget_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;

@@ -2,17 +2,24 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "engine/base/result.h"
 #include "engine/binary/types.h"
+#include "engine/rt/budget.h"
 
 namespace spindle {
 
 class Table {
  public:
-  // `max_elements` is the effective maximum: the type's, capped by the store.
-  Table(const TableType& type, uint64_t max_elements, uint64_t init)
-      : elements(type.limits.min, init), type_(type), max_elements_(max_elements) {}
+  // `max_elements` caps this table; `budget` is the store's allowance of
+  // elements across all its tables.
+  static Result<std::unique_ptr<Table>> Create(const TableType& type, uint64_t max_elements,
+                                               uint64_t init, Budget& budget);
+  ~Table() { budget_.Return(elements.size()); }
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
 
   const TableType& type() const { return type_; }
   uint32_t size() const { return static_cast<uint32_t>(elements.size()); }
@@ -23,6 +30,7 @@ class Table {
     const uint64_t new_size = old_size + delta;
     if (new_size > max_elements_ || new_size > UINT32_MAX) return -1;
     if (type_.limits.has_max && new_size > type_.limits.max) return -1;
+    if (!budget_.Take(delta)) return -1;
     elements.resize(new_size, init);
     return static_cast<int64_t>(old_size);
   }
@@ -32,8 +40,12 @@ class Table {
   std::vector<uint64_t> elements;
 
  private:
+  Table(const TableType& type, uint64_t max_elements, Budget& budget)
+      : type_(type), max_elements_(max_elements), budget_(budget) {}
+
   TableType type_;
   uint64_t max_elements_;
+  Budget& budget_;
 };
 
 struct Global {

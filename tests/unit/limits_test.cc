@@ -56,6 +56,39 @@ TEST(Limits, TableLargerThanTheStoreLimitFailsToInstantiate) {
   EXPECT_EQ(instance.error().phase, Phase::kInstantiate);
 }
 
+TEST(Limits, TablesTogetherStayWithinTheStoreBudget) {
+  Engine engine;
+  // (table 100 funcref) (table 100 funcref)
+  auto module = Compile(engine, {0x04, 0x07, 0x02, 0x70, 0x00, 0x64, 0x70, 0x00, 0x64});
+  StoreLimits limits;
+  limits.max_table_elements = 150;
+  limits.max_total_table_elements = 150;
+  Store store(engine, limits);
+  Linker linker(engine);
+  auto instance = linker.Instantiate(store, module);
+  ASSERT_FALSE(instance.ok());
+  EXPECT_NE(instance.error().message.find("remaining budget"), std::string::npos)
+      << instance.error().message;
+}
+
+TEST(Limits, MemoriesOfAllInstancesShareTheStoreBudget) {
+  Engine engine;
+  auto module = testing::LoadFixture(engine, "traps");  // memory 1..2
+  StoreLimits limits;
+  limits.max_total_memory_pages = 2;
+  Store store(engine, limits);
+  Linker linker(engine);
+  auto first = linker.Instantiate(store, module);
+  ASSERT_TRUE(first.ok());
+  auto second = linker.Instantiate(store, module);
+  ASSERT_TRUE(second.ok());
+  // Both budget pages are taken, so neither memory can grow.
+  auto grown = CallExport(store, *first, "grow", {Value::I32(1)});
+  ASSERT_TRUE(grown.ok());
+  EXPECT_EQ((*grown)[0].i32(), -1);
+  EXPECT_FALSE(linker.Instantiate(store, module).ok());
+}
+
 TEST(Limits, InstanceCountIsLimited) {
   Engine engine;
   auto module = Compile(engine, {});

@@ -27,7 +27,8 @@ Status DefineSpectestModule(Linker& linker, Store& store) {
   TableType table_type;
   table_type.element = ValType::kFuncRef;
   table_type.limits = {10, 20, true};
-  SPINDLE_TRY(linker.Define("spectest", "table", Extern::Of(store.CreateTable(table_type, 0))));
+  SPINDLE_ASSIGN_OR_RETURN(Table * table, store.CreateTable(table_type, 0));
+  SPINDLE_TRY(linker.Define("spectest", "table", Extern::Of(table)));
 
   MemoryType memory_type;
   memory_type.limits = {1, 2, true};
