@@ -105,14 +105,15 @@ IrOp UnaryFormOf(Opcode op) {
   }
 }
 
+#define SPINDLE_LOADS(X)                                                        \
+  X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U)         \
+  X(I32Load16S) X(I32Load16U) X(I64Load8S) X(I64Load8U) X(I64Load16S)           \
+  X(I64Load16U) X(I64Load32S) X(I64Load32U)
+
 IrOp LoadFormOf(Opcode op) {
   switch (op) {
 #define SPINDLE_LOAD(N) case Opcode::k##N: return IrOp::k##N;
-    SPINDLE_LOAD(I32Load) SPINDLE_LOAD(I64Load) SPINDLE_LOAD(F32Load) SPINDLE_LOAD(F64Load)
-    SPINDLE_LOAD(I32Load8S) SPINDLE_LOAD(I32Load8U) SPINDLE_LOAD(I32Load16S)
-    SPINDLE_LOAD(I32Load16U) SPINDLE_LOAD(I64Load8S) SPINDLE_LOAD(I64Load8U)
-    SPINDLE_LOAD(I64Load16S) SPINDLE_LOAD(I64Load16U) SPINDLE_LOAD(I64Load32S)
-    SPINDLE_LOAD(I64Load32U)
+    SPINDLE_LOADS(SPINDLE_LOAD)
 #undef SPINDLE_LOAD
     default: return kNoIrOp;
   }
@@ -144,11 +145,7 @@ IrOp LoadAddFormOf(Opcode op, bool index_is_imm) {
   switch (op) {
 #define SPINDLE_LOAD(N) \
   case Opcode::k##N: return index_is_imm ? IrOp::k##N##AddSI : IrOp::k##N##AddSS;
-    SPINDLE_LOAD(I32Load) SPINDLE_LOAD(I64Load) SPINDLE_LOAD(F32Load) SPINDLE_LOAD(F64Load)
-    SPINDLE_LOAD(I32Load8S) SPINDLE_LOAD(I32Load8U) SPINDLE_LOAD(I32Load16S)
-    SPINDLE_LOAD(I32Load16U) SPINDLE_LOAD(I64Load8S) SPINDLE_LOAD(I64Load8U)
-    SPINDLE_LOAD(I64Load16S) SPINDLE_LOAD(I64Load16U) SPINDLE_LOAD(I64Load32S)
-    SPINDLE_LOAD(I64Load32U)
+    SPINDLE_LOADS(SPINDLE_LOAD)
 #undef SPINDLE_LOAD
     default: return kNoIrOp;
   }
