@@ -179,10 +179,13 @@ void BM_InstantiateHello(benchmark::State& state) {
   if (!Check(state, wasi::AddPreview1(linker), "AddPreview1")) return;
   auto pre = linker.Prepare(module);
   if (!Check(state, pre, "prepare")) return;
-  wasi::WasiContext context(wasi::WasiOptions{{"hello.wasm"}, {}});
+  wasi::WasiOptions options;
+  options.args = {"hello.wasm"};
+  auto context = wasi::WasiContext::Create(std::move(options));
+  if (!Check(state, context, "WASI context")) return;
   for (auto _ : state) {
     Store store(SharedEngine());
-    store.set_user_data(&context);
+    store.set_user_data(context->get());
     auto instance = (*pre)->Instantiate(store);
     if (!Check(state, instance, "instantiate")) break;
     benchmark::DoNotOptimize(*instance);

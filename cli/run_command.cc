@@ -1,7 +1,13 @@
 #include "cli/run_command.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -27,6 +33,8 @@ struct RunOptions {
   std::vector<std::string> args;
   std::string invoke;
   std::vector<std::string> env;
+  std::vector<std::string> dirs;
+  std::vector<std::string> listens;
   std::string bounds = "guard";
   double timeout_seconds = 0;
 };
@@ -91,6 +99,63 @@ void PrintTrap(const Error& error) {
   }
 }
 
+// "--dir HOST[::GUEST][::ro]"
+Result<wasi::Preopen> ParseDir(const std::string& spec) {
+  wasi::Preopen preopen;
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    const size_t separator = spec.find("::", start);
+    parts.push_back(spec.substr(start, separator - start));
+    if (separator == std::string::npos) break;
+    start = separator + 2;
+  }
+  if (parts.size() == 3 && parts[2] == "ro") {
+    preopen.readonly = true;
+    parts.pop_back();
+  }
+  if (parts.empty() || parts.size() > 2 || parts[0].empty() ||
+      (parts.size() == 2 && parts[1].empty())) {
+    return MakeError(Phase::kUsage,
+                     "--dir " + spec + ": expected HOST, HOST::GUEST or HOST::GUEST::ro");
+  }
+  preopen.host_path = parts[0];
+  preopen.guest_path = parts.size() == 2 ? parts[1] : parts[0];
+  return preopen;
+}
+
+// "--tcplisten HOST:PORT": a listening socket the guest receives pre-opened.
+Result<int> Listen(const std::string& spec) {
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string::npos) {
+    return MakeError(Phase::kUsage, "--tcplisten " + spec + ": expected HOST:PORT");
+  }
+  std::string host = spec.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string port = spec.substr(colon + 1);
+  if (const int error = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints,
+                                    &found)) {
+    return MakeError(Phase::kUsage, "--tcplisten " + spec + ": " + gai_strerror(error));
+  }
+  const int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+  const int yes = 1;
+  if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  if (fd < 0 || bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) close(fd);
+    freeaddrinfo(found);
+    return MakeError(Phase::kUsage, "--tcplisten " + spec + ": " + reason);
+  }
+  freeaddrinfo(found);
+  return fd;
+}
+
 int Fail(const Error& error) {
   if (TrapKindOf(error) == TrapKind::kExit) return error.exit_code;
   PrintTrap(error);
@@ -111,13 +176,24 @@ int Run(const RunOptions& options) {
     wasi_options.args.insert(wasi_options.args.end(), options.args.begin(), options.args.end());
   }
   wasi_options.env = options.env;
-  wasi::WasiContext wasi_context(std::move(wasi_options));
+  for (const std::string& dir : options.dirs) {
+    auto preopen = ParseDir(dir);
+    if (!preopen.ok()) return Fail(preopen.error());
+    wasi_options.preopens.push_back(*preopen);
+  }
+  for (const std::string& listen : options.listens) {
+    auto socket = Listen(listen);
+    if (!socket.ok()) return Fail(socket.error());
+    wasi_options.listening_sockets.push_back(*socket);
+  }
+  auto wasi_context = wasi::WasiContext::Create(std::move(wasi_options));
+  if (!wasi_context.ok()) return Fail(wasi_context.error());
 
   Linker linker(engine);
   Status wasi = wasi::AddPreview1(linker);
   if (!wasi.ok()) return Fail(wasi.error());
   Store store(engine);
-  store.set_user_data(&wasi_context);
+  store.set_user_data(wasi_context->get());
   if (options.timeout_seconds > 0) store.SetEpochDeadline(1);
   Watchdog watchdog(engine, options.timeout_seconds);
 
@@ -177,7 +253,8 @@ int Run(const RunOptions& options) {
 }  // namespace
 
 std::vector<std::string> SeparateGuestArguments(std::vector<std::string> args) {
-  static const char* const kValueOptions[] = {"--invoke", "--env", "--bounds", "--timeout"};
+  static const char* const kValueOptions[] = {"--invoke", "--env",     "--bounds",
+                                              "--timeout", "--dir", "--tcplisten"};
   auto run = std::find(args.begin(), args.end(), "run");
   if (run == args.end()) return args;
   for (auto it = run + 1; it != args.end(); ++it) {
@@ -204,6 +281,12 @@ void RegisterRunCommand(CLI::App& app) {
   run->add_option("args", options->args, "Arguments for the program (or for --invoke)");
   run->add_option("--invoke", options->invoke, "Call this export instead of _start");
   run->add_option("--env", options->env, "Set an environment variable (KEY=VALUE)")
+      ->allow_extra_args(false);
+  run->add_option("--dir", options->dirs,
+                  "Pre-open a directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only)")
+      ->allow_extra_args(false);
+  run->add_option("--tcplisten", options->listens,
+                  "Pre-open a listening TCP socket on HOST:PORT")
       ->allow_extra_args(false);
   run->add_option("--bounds", options->bounds, "Memory bounds checks: guard or explicit")
       ->check(CLI::IsMember({"guard", "explicit"}));

@@ -1,4 +1,5 @@
-// wasi_snapshot_preview1 host functions.
+// wasi_snapshot_preview1 host functions: all of them, sandboxed by the
+// descriptor table of the calling instance's WasiContext.
 #pragma once
 
 #include "engine/embed/linker.h"
@@ -12,7 +13,7 @@ using ContextOf = WasiContext* (*)(Caller& caller);
 // The default: the store's user data is the WasiContext.
 WasiContext* ContextFromStoreData(Caller& caller);
 
-// Defines the wasi_snapshot_preview1 functions in `linker`.
+// Defines every wasi_snapshot_preview1 function in `linker`.
 Status AddPreview1(Linker& linker, ContextOf context_of = &ContextFromStoreData);
 
 }  // namespace spindle::wasi
