@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "cli/run_command.h"
+#include "cli/up_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Spindle: a serverless WebAssembly runtime"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "spindle 0.1.0");
   spindle::cli::RegisterRunCommand(app);
+  spindle::cli::RegisterUpCommand(app);
   std::vector<std::string> args(argv + 1, argv + argc);
   args = spindle::cli::SeparateGuestArguments(std::move(args));
   std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector

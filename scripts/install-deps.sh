@@ -7,9 +7,10 @@ set -euo pipefail
 PACKAGES=(
   # Build
   build-essential cmake ninja-build g++ clang-14 lld-14
-  libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
+  libboost-dev libboost-system-dev
   # Tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs
+  libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime
   wabt wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 )

@@ -119,6 +119,9 @@ uint32_t PathLink(Env& env, uint32_t old_fd, uint32_t old_flags, uint32_t old_pt
   std::string old_path, new_path;
   if (const Errno error = ReadPath(env, old_ptr, old_len, old_path)) return error;
   if (const Errno error = ReadPath(env, new_ptr, new_len, new_path)) return error;
+  // A hard link is the same file under another name: linking out of a
+  // read-only mount would make its file writable through the new name.
+  if (const Errno error = CheckWritable(*old_dir)) return error;
   if (const Errno error = CheckWritable(*new_dir)) return error;
   ParentAndName destination;
   if (const Errno error = ResolveParent(new_dir->host_fd, new_path, destination)) return error;

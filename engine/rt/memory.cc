@@ -114,8 +114,14 @@ int64_t Memory::Grow(uint64_t delta) {
   const uint64_t old_pages = pages();
   if (delta == 0) return static_cast<int64_t>(old_pages);
   const uint64_t new_pages = old_pages + delta;
-  if (new_pages > max_pages_ || new_pages > kMaxMemoryPages) return -1;
+  // The module's own limits first; only then the embedder's, whose refusals
+  // are recorded so the embedder can say the guest ran out of memory.
+  if (new_pages > kMaxMemoryPages) return -1;
   if (type_.limits.has_max && new_pages > type_.limits.max) return -1;
+  if (new_pages > max_pages_) {
+    budget_->NoteRefusal();
+    return -1;
+  }
   const uint64_t new_size = new_pages * kWasmPageSize;
   if (!budget_->Take(delta)) return -1;
   if (!Commit(reservation_, new_size).ok()) {

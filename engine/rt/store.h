@@ -56,6 +56,7 @@ class Store {
   // What every memory and table of the store draws from.
   Budget& memory_budget() { return memory_budget_; }
   Budget& table_budget() { return table_budget_; }
+  const Budget& memory_budget() const { return memory_budget_; }
 
  private:
   Engine* engine_;

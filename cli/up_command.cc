@@ -1,0 +1,183 @@
+#include "cli/up_command.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/manifest.h"
+#include "triggers/common/component_host.h"
+#include "triggers/http/http_trigger.h"
+
+namespace spindle::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct UpOptions {
+  std::string from = "spin.toml";
+  std::string listen;
+  std::vector<std::string> env;
+  std::string log_dir;
+  bool log_dir_given = false;
+  bool quiet = false;
+  bool direct_mounts = false;
+  std::string temp_dir;
+  double request_timeout_seconds = 30;
+  uint64_t max_memory_mib = 256;
+  size_t workers = 0;
+  size_t queue = 4096;
+  uint64_t max_request_body_mib = 32;
+  size_t max_header_bytes = 64 * 1024;
+  double header_timeout_seconds = 15;
+  std::string bounds = "guard";
+};
+
+// A temporary directory removed when the server ends.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "spindle-XXXXXX").string();
+    if (mkdtemp(pattern.data())) path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "spindle up: error: %s\n", message.c_str());
+  return 1;
+}
+
+int Up(UpOptions options) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (options.listen.empty()) {
+    const char* from_env = std::getenv("SPIN_HTTP_LISTEN_ADDR");
+    options.listen = from_env && *from_env ? from_env : "127.0.0.1:3000";
+  }
+  if (!options.log_dir_given) {
+    if (const char* from_env = std::getenv("SPIN_LOG_DIR")) {
+      options.log_dir = from_env;
+      options.log_dir_given = true;
+    }
+  }
+
+  auto app = app::LoadManifest(options.from);
+  if (!app.ok()) return Fail(app.error().ToString());
+  if (!app->redis_triggers.empty()) {
+    return Fail(app->manifest_path.string() +
+                ": the redis trigger is not supported by this version of Spindle yet");
+  }
+  if (app->http_triggers.empty()) return Fail(app->manifest_path.string() + ": no HTTP triggers");
+
+  TempDir temp;
+  triggers::HostOptions host_options;
+  host_options.request_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.request_timeout_seconds * 1000));
+  host_options.max_memory_bytes = options.max_memory_mib << 20;
+  host_options.extra_env = options.env;
+  host_options.staging_dir = options.temp_dir.empty() ? temp.path() : fs::path(options.temp_dir);
+  host_options.direct_mounts = options.direct_mounts;
+  // Spin keeps logs under the state directory, .spin/ next to spin.toml;
+  // an explicitly empty --log-dir turns them off.
+  host_options.log_dir = options.log_dir_given ? fs::path(options.log_dir)
+                                               : app->root / ".spin" / "logs";
+  host_options.bounds_checks =
+      options.bounds == "explicit" ? BoundsChecks::kExplicit : BoundsChecks::kGuardPages;
+
+  auto host = triggers::ComponentHost::Load(*app, host_options);
+  if (!host.ok()) return Fail(host.error().ToString());
+
+  triggers::HttpTriggerOptions http_options;
+  http_options.listen = options.listen;
+  http_options.workers = options.workers;
+  http_options.queue_capacity = options.queue;
+  http_options.quiet = options.quiet;
+  http_options.limits.max_body_bytes = options.max_request_body_mib << 20;
+  http_options.limits.max_header_bytes = options.max_header_bytes;
+  http_options.limits.header_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
+  auto trigger = triggers::HttpTrigger::Create(**host, http_options);
+  if (!trigger.ok()) return Fail(trigger.error().ToString());
+
+  // Signals are taken by one thread with sigwait; block them everywhere else
+  // (threads created from here on inherit the mask).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (Status listening = (*trigger)->Listen(); !listening.ok()) {
+    return Fail(listening.error().ToString());
+  }
+  std::fputs((*trigger)->Banner().c_str(), stdout);
+  std::fflush(stdout);
+
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+    (*trigger)->Stop();
+  });
+  (*trigger)->Run();
+  // Run ended without a signal (e.g. the server failed): wake the waiter.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return 0;
+}
+
+}  // namespace
+
+void RegisterUpCommand(CLI::App& app) {
+  auto options = std::make_shared<UpOptions>();
+  CLI::App* up = app.add_subcommand("up", "Serve a Spin application (spin.toml v1 or v2)");
+  up->add_option("-f,--from,--file", options->from,
+                 "The manifest, or a directory that holds spin.toml (default: spin.toml)");
+  up->add_option("--listen", options->listen,
+                 "Address to serve on (default 127.0.0.1:3000, or $SPIN_HTTP_LISTEN_ADDR)");
+  up->add_option("-e,--env", options->env, "An environment variable for every component (KEY=VALUE)")
+      ->allow_extra_args(false);
+  up->add_option_function<std::string>(
+      "-L,--log-dir",
+      [options](const std::string& dir) {
+        options->log_dir = dir;
+        options->log_dir_given = true;
+      },
+      "Where components' stdout and stderr go (default .spin/logs; \"\" for none)");
+  up->add_flag("-q,--quiet", options->quiet, "No request log lines");
+  up->add_flag("--direct-mounts", options->direct_mounts,
+               "Pre-open `files` directories where they are instead of copying them");
+  up->add_option("--temp,--tmp", options->temp_dir, "Where component files are copied");
+  up->add_option("--request-timeout", options->request_timeout_seconds,
+                 "Seconds a request may run before it is stopped with a 500 (default 30)");
+  up->add_option("--max-memory", options->max_memory_mib,
+                 "MiB of linear memory each request's instance may use (default 256)");
+  up->add_option("--workers", options->workers,
+                 "Threads that run guests (default four per core)");
+  up->add_option("--queue", options->queue,
+                 "Requests that may wait for a worker before new ones get 503 (default 4096)");
+  up->add_option("--max-request-body", options->max_request_body_mib,
+                 "Largest request body in MiB (default 32); larger ones get 413");
+  up->add_option("--max-header-bytes", options->max_header_bytes,
+                 "Largest request header block (default 65536); larger ones get 431");
+  up->add_option("--header-timeout", options->header_timeout_seconds,
+                 "Seconds a client may take to send a request header (default 15)");
+  up->add_option("--bounds", options->bounds, "Memory bounds checks: guard or explicit")
+      ->check(CLI::IsMember({"guard", "explicit"}));
+  up->callback([options] { std::exit(Up(*options)); });
+}
+
+}  // namespace spindle::cli

@@ -1,0 +1,102 @@
+// Loads an application's components once, at startup: compiles and
+// validates every module, links the host imports (WASI; later the Spin host
+// services), stages the component's files, and prepares an InstancePre.
+// Then creates one fresh, limited instance per request or message
+// (Invocation). Shared by every trigger.
+//
+// Thread safety: after Load, ComponentHost is read-only and shared by all
+// worker threads; each Invocation belongs to one thread.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "app/app.h"
+#include "engine/embed/linker.h"
+#include "triggers/common/epoch_ticker.h"
+#include "wasi/wasi_context.h"
+
+namespace spindle::triggers {
+
+struct HostOptions {
+  std::chrono::milliseconds request_timeout{30000};
+  uint64_t max_memory_bytes = 256ull << 20;  // per instance
+  std::vector<std::string> extra_env;        // `-e KEY=VALUE` for every component
+  std::filesystem::path staging_dir;         // where component files are copied
+  bool direct_mounts = false;                // pre-open directories in place instead
+  std::filesystem::path log_dir;             // "<id>_stdout.txt", "<id>_stderr.txt"; empty: none
+  BoundsChecks bounds_checks = BoundsChecks::kGuardPages;
+};
+
+struct LoadedComponent {
+  const app::Component* manifest = nullptr;
+  std::shared_ptr<CompiledModule> module;
+  std::shared_ptr<InstancePre> pre;
+  std::vector<wasi::Preopen> preopens;  // the staged files, read-only
+  std::vector<std::string> env;         // KEY=VALUE
+  int stdout_log = -1;                  // append-only log files, or -1
+  int stderr_log = -1;
+};
+
+class ComponentHost {
+ public:
+  static Result<std::unique_ptr<ComponentHost>> Load(const app::App& app, HostOptions options);
+  ~ComponentHost();
+  ComponentHost(const ComponentHost&) = delete;
+  ComponentHost& operator=(const ComponentHost&) = delete;
+
+  Engine& engine() { return *engine_; }
+  const HostOptions& options() const { return options_; }
+  const app::App& app() const { return app_; }
+  const LoadedComponent* Find(const std::string& id) const;
+
+ private:
+  ComponentHost(const app::App& app, HostOptions options);
+  Status LoadComponent(const app::Component& component);
+  Status StageFiles(const app::Component& component, LoadedComponent& loaded);
+
+  const app::App& app_;
+  HostOptions options_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Linker> linker_;
+  std::unordered_map<std::string, LoadedComponent> components_;
+  std::unique_ptr<EpochTicker> ticker_;
+};
+
+// State a guest's host calls find through the store: its WASI context.
+struct InvocationState {
+  std::unique_ptr<wasi::WasiContext> wasi;
+};
+
+// One guest run: a fresh store with the host's limits and deadline, a WASI
+// context, and an instance.
+class Invocation {
+ public:
+  Invocation(ComponentHost& host, const LoadedComponent& component);
+
+  // Creates the WASI context from `options` (pre-opens and environment of
+  // the component are added) and instantiates.
+  Status Start(wasi::WasiOptions options);
+
+  Store& store() { return store_; }
+  Instance* instance() { return instance_; }
+  wasi::WasiContext& wasi() { return *state_.wasi; }
+  const LoadedComponent& component() const { return component_; }
+
+  // After a failed call: a message for the log that names a limit the guest
+  // hit (time or memory), or the error itself.
+  std::string Describe(const Error& error) const;
+
+ private:
+  ComponentHost& host_;
+  const LoadedComponent& component_;
+  Store store_;
+  InvocationState state_;
+  Instance* instance_ = nullptr;
+};
+
+}  // namespace spindle::triggers

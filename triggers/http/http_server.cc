@@ -1,0 +1,240 @@
+// Boost.Beast is the only library here that throws; exceptions are caught
+// at this file's boundary and never reach the caller.
+#include "triggers/http/http_server.h"
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace spindle::triggers {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+std::string Lower(beast::string_view text) {
+  std::string out(text.data(), text.size());
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler)
+      : stream_(std::move(socket)), limits_(limits), handler_(handler) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+    parser_->body_limit(limits_.max_body_bytes);
+    stream_.expires_after(limits_.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code error, size_t) {
+    if (error == http::error::header_limit) return Fail(431);
+    if (error == http::error::body_limit) return Fail(413);
+    if (error) return Close();  // timeout, end of stream, malformed request
+    const auto& header = parser_->get();
+    if (header.find(http::field::content_length) != header.end() &&
+        parser_->content_length() && *parser_->content_length() > limits_.max_body_bytes) {
+      return Fail(413);
+    }
+    stream_.expires_after(limits_.body_timeout);
+    auto expect = header.find(http::field::expect);
+    if (expect != header.end() && beast::iequals(expect->value(), "100-continue")) {
+      // Clients wait for this before sending a large body.
+      auto self = shared_from_this();
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *interim,
+                        [self, interim](beast::error_code write_error, size_t) {
+                          if (write_error) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRequest, shared_from_this()));
+  }
+
+  void OnRequest(beast::error_code error, size_t) {
+    if (error == http::error::body_limit) return Fail(413);
+    if (error == http::error::header_limit) return Fail(431);
+    if (error) return Close();
+    stream_.expires_never();  // the guest's own time limit applies from here
+    http::request<http::string_body> message = parser_->release();
+    keep_alive_ = message.keep_alive();
+
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    const size_t question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    if (question != std::string::npos) request.query = request.target.substr(question + 1);
+    request.headers.reserve(std::distance(message.begin(), message.end()));
+    for (const auto& field : message) {
+      request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+    }
+    if (auto host = message.find(http::field::host); host != message.end()) {
+      request.host = std::string(host->value());
+    }
+    request.body = std::move(message.body());
+    beast::error_code peer_error;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(peer_error);
+    if (!peer_error) {
+      request.client_ip = peer.address().to_string();
+      request.client_addr = request.client_ip + ":" + std::to_string(peer.port());
+    }
+
+    auto self = shared_from_this();
+    handler_(std::move(request), [self](HttpResponse response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
+    });
+  }
+
+  void Write(HttpResponse response) {
+    auto message = std::make_shared<http::response<http::string_body>>();
+    message->version(11);
+    message->result(response.status);
+    for (auto& [name, value] : response.headers) message->insert(name, value);
+    message->body() = std::move(response.body);
+    message->keep_alive(keep_alive_);
+    message->prepare_payload();
+    auto self = shared_from_this();
+    http::async_write(stream_, *message, [self, message](beast::error_code error, size_t) {
+      if (error || !self->keep_alive_) return self->Close();
+      self->ReadHeader();
+    });
+  }
+
+  // Answers a request that broke a limit, then closes: the rest of what the
+  // client sends is not read.
+  void Fail(unsigned status) {
+    keep_alive_ = false;
+    HttpResponse response = HttpResponse::Empty(status);
+    response.headers.emplace_back("connection", "close");
+    Write(std::move(response));
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const ServerLimits& limits_;
+  const RequestHandler& handler_;
+  bool keep_alive_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  ServerLimits limits;
+  RequestHandler handler;
+
+  void Accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+      if (error) {
+        if (error == asio::error::operation_aborted) return;  // stopping
+      } else {
+        socket.set_option(tcp::no_delay(true), error);
+        std::make_shared<Session>(std::move(socket), limits, handler)->Start();
+      }
+      Accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Listen(const std::string& address,
+                                                       ServerLimits limits,
+                                                       RequestHandler handler) {
+  auto impl = std::make_unique<Impl>();
+  impl->limits = limits;
+  impl->handler = std::move(handler);
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos) {
+    return MakeError(Phase::kUsage, "listen address \"" + address + "\" is not HOST:PORT");
+  }
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = address.substr(colon + 1);
+  try {
+    tcp::resolver resolver(impl->io);
+    auto results = resolver.resolve(host.empty() ? "0.0.0.0" : host, port,
+                                    tcp::resolver::passive | tcp::resolver::numeric_service);
+    // Prefer IPv4 (so "localhost" means 127.0.0.1, as in Spin).
+    tcp::endpoint endpoint = results.begin()->endpoint();
+    for (const auto& entry : results) {
+      if (entry.endpoint().address().is_v4()) {
+        endpoint = entry.endpoint();
+        break;
+      }
+    }
+    impl->acceptor.open(endpoint.protocol());
+    impl->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl->acceptor.bind(endpoint);
+    impl->acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& error) {
+    return MakeError(Phase::kUsage, "cannot listen on " + address + ": " + error.code().message());
+  }
+  impl->Accept();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+std::string HttpServer::local_address() const {
+  beast::error_code error;
+  const tcp::endpoint endpoint = impl_->acceptor.local_endpoint(error);
+  if (error) return "";
+  const std::string host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                                      : endpoint.address().to_string();
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+void HttpServer::Run(size_t threads) {
+  std::vector<std::thread> extra;
+  for (size_t i = 1; i < threads; ++i) extra.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (std::thread& thread : extra) thread.join();
+}
+
+void HttpServer::Stop() {
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->io.stop();
+  });
+}
+
+}  // namespace spindle::triggers
