@@ -46,6 +46,14 @@ bool IsKebabOrSnakeId(std::string_view id) {
   return CheckKebabId(id).empty() || CheckSnakeId(id).empty();
 }
 
+bool IsSpin1ComponentId(std::string_view id) {
+  if (id.empty()) return false;
+  for (char c : id) {
+    if (!IsUpper(c) && !IsLower(c) && !IsDigit(c) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
 std::string KebabFromV1Id(std::string_view id) {
   if (CheckKebabId(id).empty()) return std::string(id);
   std::string out(id);

@@ -17,6 +17,10 @@ std::string CheckLowerSnakeId(std::string_view id);  // variable names: lower-ca
 // A kebab-case or snake_case label (key_value_stores, sqlite_databases in v2).
 bool IsKebabOrSnakeId(std::string_view id);
 
+// Spin 1's rule for v1 component ids: non-empty ASCII letters, digits, '-'
+// and '_' ("redirect-sip-001" is one, though not a kebab id).
+bool IsSpin1ComponentId(std::string_view id);
+
 // The v1 -> v2 id conversion: valid kebab ids are kept; otherwise '_'
 // becomes '-' and letters are lowered. The result may still be invalid.
 std::string KebabFromV1Id(std::string_view id);

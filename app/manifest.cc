@@ -76,11 +76,9 @@ Result<App> LoadManifest(const fs::path& file_or_dir) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  if (!in) {
     const bool missing = !fs::exists(path, error);
-    Error failure = MakeError(Phase::kIo, "cannot read " + path.string() +
-                                              (missing ? ": no such file" : ""));
-    return failure;
+    return MakeError(Phase::kIo, "cannot read " + path.string() + (missing ? ": no such file" : ""));
   }
   return ParseManifest(text.str(), path);
 }

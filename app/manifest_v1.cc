@@ -22,7 +22,9 @@ Status ReadAppTrigger(const TableReader& root, App* app, TriggerType* type) {
   if (name.value == "http") {
     *type = TriggerType::kHttp;
     SPINDLE_TRY(reader.AllowOnly({"type", "base"}));
-    return reader.ReadString("base", &app->http_base, /*required=*/true);
+    // Spin 1 required `base`; Spin 2+ default it to "/", and many v1
+    // manifests written since leave it out.
+    return reader.ReadString("base", &app->http_base, false);
   }
   if (name.value == "redis") {
     *type = TriggerType::kRedis;
@@ -89,8 +91,12 @@ Status ReadManifestV1(const TableReader& root, App* app) {
     const TableReader reader(root.context(), table, "[[component]] '" + id.value + "'");
     SPINDLE_TRY(reader.AllowOnly(ComponentKeysV1()));
     Component component;
+    // Spin 2+ converts v1 ids to kebab ids and rejects what still is not
+    // one; Spin 1 accepted any id of letters, digits, '-' and '_', so those
+    // are kept (converted the same way) for Spin 1 apps to load unchanged.
     component.id = KebabFromV1Id(id.value);
-    if (const std::string reason = CheckKebabId(component.id); !reason.empty()) {
+    if (const std::string reason = CheckKebabId(component.id);
+        !reason.empty() && !IsSpin1ComponentId(id.value)) {
       return reader.Fail(id.where, "invalid component id '" + id.value + "': " + reason);
     }
     if (const auto [it, inserted] = seen.emplace(component.id, id.where); !inserted) {

@@ -1,6 +1,7 @@
 #include "cli/up_command.h"
 
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
 
@@ -62,6 +63,17 @@ int Fail(const std::string& message) {
 }
 
 int Up(UpOptions options) {
+  // Signals are taken by one thread with sigwait. Block them before any
+  // thread exists (the epoch ticker starts when components load), so every
+  // thread inherits the mask and none dies of the default action.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // stdout carries the banner only; logs go to stderr, as `spin up` does.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("spindle"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   if (options.listen.empty()) {
     const char* from_env = std::getenv("SPIN_HTTP_LISTEN_ADDR");
@@ -111,14 +123,6 @@ int Up(UpOptions options) {
       std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
   auto trigger = triggers::HttpTrigger::Create(**host, http_options);
   if (!trigger.ok()) return Fail(trigger.error().ToString());
-
-  // Signals are taken by one thread with sigwait; block them everywhere else
-  // (threads created from here on inherit the mask).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   if (Status listening = (*trigger)->Listen(); !listening.ok()) {
     return Fail(listening.error().ToString());

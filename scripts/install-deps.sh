@@ -11,6 +11,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev
   # Tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
+  libcurl4-openssl-dev
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime
   wabt wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 )

@@ -31,6 +31,9 @@ TEST(ManifestIds, KebabAndSnake) {
   EXPECT_TRUE(IsKebabOrSnakeId("my-store"));
   EXPECT_FALSE(IsKebabOrSnakeId("my.store"));
   EXPECT_EQ(KebabFromV1Id("My_Comp"), "my-comp");
+  EXPECT_TRUE(IsSpin1ComponentId("redirect-sip-001"));
+  EXPECT_FALSE(IsSpin1ComponentId("a.b"));
+  EXPECT_FALSE(IsSpin1ComponentId(""));
   EXPECT_EQ(KebabFromV1Id("HTTP-x"), "HTTP-x");
 }
 

@@ -386,6 +386,24 @@ route = "/"
   EXPECT_EQ(app.http_triggers[0].component, "my-component");
 }
 
+TEST(ManifestNormalize, V1IdsOfSpin1AreKept) {
+  // Spin 1's docs/spin.toml had "redirect-sip-001", not a kebab id.
+  AppDir dir;
+  dir.Write("a.wasm");
+  dir.Manifest(R"(spin_version = "1"
+name = "ids"
+trigger = { type = "http", base = "/" }
+[[component]]
+id = "Redirect_SIP_001"
+source = "a.wasm"
+[component.trigger]
+route = "/"
+)");
+  const App app = MustLoad(dir);
+  ASSERT_EQ(app.components.size(), 1u);
+  EXPECT_EQ(app.components[0].id, "redirect-sip-001");
+}
+
 TEST(ManifestNormalize, V1AllowedHttpHostsWithoutOutboundKey) {
   AppDir dir;
   dir.Write("a.wasm");
@@ -466,6 +484,23 @@ route = "/cart"
   const App app = MustLoad(dir);
   EXPECT_EQ(app.http_base, "/shop");
   EXPECT_EQ(app.http_triggers[0].route, "/cart");
+}
+
+TEST(ManifestNormalize, V1BaseDefaultsToSlash) {
+  // Spin 2+ accept a v1 http trigger without `base`; Spin's own examples rely on it.
+  AppDir dir;
+  dir.Write("a.wasm");
+  dir.Manifest(R"(spin_version = "1"
+name = "nobase"
+trigger = { type = "http" }
+[[component]]
+id = "a"
+source = "a.wasm"
+[component.trigger]
+route = "/cart"
+)");
+  const App app = MustLoad(dir);
+  EXPECT_EQ(app.http_base, "/");
 }
 
 TEST(ManifestNormalize, LoadsFromFilePathToo) {
@@ -581,6 +616,11 @@ INSTANTIATE_TEST_SUITE_P(
                             "[component.trigger]\nroute = \"/b\"\n",
                   "spin.toml:10:6: duplicate component id 'a-b' (first defined at "
                   "spin.toml:5:6)"},
+        ErrorCase{"BadV1ComponentId",
+                  kV1Head + "[[component]]\nid = \"a.b\"\nsource = \"a.wasm\"\n"
+                            "[component.trigger]\nroute = \"/a\"\n",
+                  "spin.toml:5:6: invalid component id 'a.b': '-'-separated words may only "
+                  "contain ASCII letters and digits"},
         ErrorCase{"DuplicateRouteV1",
                   kV1Head + "[[component]]\nid = \"a\"\nsource = \"a.wasm\"\n"
                             "[component.trigger]\nroute = \"/a\"\n"
@@ -621,9 +661,6 @@ INSTANTIATE_TEST_SUITE_P(
                   "spin_version = \"1\"\nname = \"x\"\ntrigger = { type = \"sqs\" }\n",
                   "spin.toml:3:20: trigger type 'sqs' is not supported (Spindle runs http and "
                   "redis triggers)"},
-        ErrorCase{"V1BaseRequired",
-                  "spin_version = \"1\"\nname = \"x\"\ntrigger = { type = \"http\" }\n",
-                  "spin.toml:3:11: the application trigger is missing 'base'"},
         ErrorCase{"V1RedisAddressRequired",
                   "spin_version = \"1\"\nname = \"x\"\ntrigger = { type = \"redis\" }\n",
                   "spin.toml:3:11: the application trigger is missing 'address'"},

@@ -19,6 +19,20 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+// A request the parser rejected as malformed (as opposed to a client that
+// went away or a timeout) deserves a 400 before the connection closes.
+bool IsMalformedRequest(const beast::error_code& error) {
+  return error.category() == http::make_error_code(http::error::bad_method).category() &&
+         error != http::error::end_of_stream && error != http::error::partial_message;
+}
+
+// Headers that describe this hop's framing: the server sets them itself, so
+// a guest's values could only corrupt the connection.
+bool IsFramingHeader(const std::string& name) {
+  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+         beast::iequals(name, "connection") || beast::iequals(name, "keep-alive");
+}
+
 std::string Lower(beast::string_view text) {
   std::string out(text.data(), text.size());
   std::transform(out.begin(), out.end(), out.begin(),
@@ -49,7 +63,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code error, size_t) {
     if (error == http::error::header_limit) return Fail(431);
     if (error == http::error::body_limit) return Fail(413);
-    if (error) return Close();  // timeout, end of stream, malformed request
+    if (IsMalformedRequest(error)) return Fail(400);
+    if (error) return Close();  // timeout, end of stream, client gone
     const auto& header = parser_->get();
     if (header.find(http::field::content_length) != header.end() &&
         parser_->content_length() && *parser_->content_length() > limits_.max_body_bytes) {
@@ -79,10 +94,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRequest(beast::error_code error, size_t) {
     if (error == http::error::body_limit) return Fail(413);
     if (error == http::error::header_limit) return Fail(431);
+    if (IsMalformedRequest(error)) return Fail(400);
     if (error) return Close();
     stream_.expires_never();  // the guest's own time limit applies from here
     http::request<http::string_body> message = parser_->release();
     keep_alive_ = message.keep_alive();
+    head_request_ = message.method() == http::verb::head;
 
     HttpRequest request;
     request.method = std::string(message.method_string());
@@ -113,19 +130,41 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // The trigger has already checked the status (100-999, not 1xx) and the
+  // header syntax; this keeps the framing right whatever it is handed.
   void Write(HttpResponse response) {
-    auto message = std::make_shared<http::response<http::string_body>>();
-    message->version(11);
-    message->result(response.status);
-    for (auto& [name, value] : response.headers) message->insert(name, value);
-    message->body() = std::move(response.body);
-    message->keep_alive(keep_alive_);
-    message->prepare_payload();
+    std::shared_ptr<http::response<http::string_body>> message;
+    try {
+      message = Frame(std::move(response));
+    } catch (const std::exception&) {  // Beast refuses a field: answer 500
+      message = Frame(HttpResponse::Empty(500));
+    }
     auto self = shared_from_this();
     http::async_write(stream_, *message, [self, message](beast::error_code error, size_t) {
       if (error || !self->keep_alive_) return self->Close();
       self->ReadHeader();
     });
+  }
+
+  std::shared_ptr<http::response<http::string_body>> Frame(HttpResponse response) {
+    auto message = std::make_shared<http::response<http::string_body>>();
+    message->version(11);
+    const unsigned status = response.status >= 200 && response.status <= 999 ? response.status : 500;
+    message->result(status);
+    for (auto& [name, value] : response.headers) {
+      if (!IsFramingHeader(name)) message->insert(name, value);
+    }
+    message->keep_alive(keep_alive_);
+    if (status == 204 || status == 304) {
+      // These never carry a body (RFC 9110 §15.3.5, §15.4.5); 304 keeps no
+      // length either, since it would describe the cached representation.
+    } else if (head_request_) {
+      message->content_length(response.body.size());
+    } else {
+      message->body() = std::move(response.body);
+      message->prepare_payload();
+    }
+    return message;
   }
 
   // Answers a request that broke a limit, then closes: the rest of what the
@@ -149,6 +188,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerLimits& limits_;
   const RequestHandler& handler_;
   bool keep_alive_ = false;
+  bool head_request_ = false;
 };
 
 }  // namespace
@@ -159,14 +199,21 @@ struct HttpServer::Impl {
   ServerLimits limits;
   RequestHandler handler;
 
+  asio::steady_timer accept_pause{io};
+
   void Accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+      if (error == asio::error::operation_aborted) return;  // stopping
       if (error) {
-        if (error == asio::error::operation_aborted) return;  // stopping
-      } else {
-        socket.set_option(tcp::no_delay(true), error);
-        std::make_shared<Session>(std::move(socket), limits, handler)->Start();
+        // Out of descriptors or memory: pause instead of spinning on accept.
+        accept_pause.expires_after(std::chrono::milliseconds(100));
+        accept_pause.async_wait([this](beast::error_code wait_error) {
+          if (!wait_error) Accept();
+        });
+        return;
       }
+      socket.set_option(tcp::no_delay(true), error);
+      std::make_shared<Session>(std::move(socket), limits, handler)->Start();
       Accept();
     });
   }

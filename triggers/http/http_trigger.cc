@@ -130,6 +130,12 @@ void HttpTrigger::Handle(HttpRequest request, Responder respond) {
     std::optional<http::RouteMatch> match = router_.Match(request.path);
     std::string detail;
     HttpResponse response = match ? Execute(*match, request, detail) : HttpResponse::Empty(404);
+    if (response.status < 200 || response.status > 999) {
+      // 1xx are interim responses and the rest is not HTTP: a guest bug.
+      detail = "the component answered with status " + std::to_string(response.status) +
+               ", which is not a final HTTP status";
+      response = HttpResponse::Empty(500);
+    }
     const double ms = std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - queued_at)
                           .count();

@@ -92,7 +92,7 @@ std::string Describe(const app::HttpTrigger& trigger, size_t index) {
                                        : "trigger '" + trigger.id + "'";
   out += " (component '" + trigger.component + "', route '" + trigger.route + "'";
   if (!trigger.where.file.empty() && trigger.where.line > 0) {
-    out += ", " + trigger.where.file + ":" + std::to_string(trigger.where.line);
+    out += ", " + trigger.where.ToString();
   }
   out += ")";
   return out;
@@ -169,7 +169,12 @@ Result<Router> Router::Build(const app::App& app) {
   const std::string_view base = StripOneSlash(router.base_path_);
   router.nodes_.emplace_back();
 
-  auto fail = [&app](std::string message) {
+  // The message leads with the offending trigger's manifest position when
+  // the loader recorded one ("spin.toml:7:9: ..."), else with the manifest.
+  auto fail = [&app](const app::HttpTrigger& trigger, std::string message) {
+    if (!trigger.where.file.empty() && trigger.where.line > 0) {
+      return MakeError(Phase::kUsage, trigger.where.ToString() + ": " + message);
+    }
     Error error = MakeError(Phase::kUsage, std::move(message));
     error.source = app.manifest_path.string();
     return error;
@@ -202,7 +207,7 @@ Result<Router> Router::Build(const app::App& app) {
     std::vector<ParsedSegment> segments;
     const std::string problem = ParseSegments(prefix, segments, info.param_names);
     if (!problem.empty()) {
-      return fail("invalid route for " + Describe(trigger, index) + ": " + problem);
+      return fail(trigger, "invalid route for " + Describe(trigger, index) + ": " + problem);
     }
 
     uint32_t node = 0;
@@ -243,7 +248,7 @@ Result<Router> Router::Build(const app::App& app) {
       // Spin would keep the later route and log the earlier one; issue 4
       // asks for an error at startup, which is kinder to the author.
       const RouteInfo& other = router.routes_[static_cast<size_t>(slot)];
-      return fail("duplicate route: " + Describe(app.http_triggers[other.trigger_index],
+      return fail(trigger, "duplicate route: " + Describe(app.http_triggers[other.trigger_index],
                                                  other.trigger_index) +
                   " and " + Describe(trigger, index) + " match the same requests");
     }
