@@ -4,6 +4,8 @@
 #   1. compute kernels: native (clang-14 -O2), Node (V8, node:wasi), Spindle
 #   2. engine microbenchmarks: validation throughput, instantiation, calls
 #   3. process start-up of `spindle run hello.wasm` against Node
+#   4. HTTP serving with wrk: Spin 1 and WAGI hello against a native handler
+#      and a Node server doing the same per-request instantiation
 # Usage: bench/run-all.sh [--runs N]   (kernel runs per runner, default 3)
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,11 +19,13 @@ trap 'rm -rf "$TMP"' EXIT
 
 cmake -G Ninja -S "$REPO_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DSPINDLE_BUILD_TESTS=OFF > /dev/null
-cmake --build "$BUILD_DIR" --target spindle spindle-bench-engine > /dev/null
+cmake --build "$BUILD_DIR" --target spindle spindle-bench-engine \
+  spindle-bench-native-hello spindle-bench-http-guests > /dev/null
 
 "$BENCH_DIR/run-kernels.sh" --runs "$RUNS" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/kernels.md"
 "$BENCH_DIR/run-engine-bench.sh" --no-build --build-dir "$BUILD_DIR" --out "$TMP/engine.md"
 "$BENCH_DIR/run-startup.sh" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/startup.md"
+"$BENCH_DIR/http/run-http-bench.sh" --build "$BUILD_DIR" --out "$TMP/http.md"
 
 # Each report opens with its own "## " title; nest them under this page's sections.
 demote() { sed 's/^## /### /' "$1"; }
@@ -45,5 +49,9 @@ demote() { sed 's/^## /### /' "$1"; }
   echo "## Process start-up"
   echo
   demote "$TMP/startup.md"
+  echo
+  echo "## HTTP serving"
+  echo
+  demote "$TMP/http.md"
 } > "$OUT"
 echo "wrote $OUT"

@@ -224,7 +224,7 @@ verdict() {  # verdict "desc" condition-as-awk-expression values...
 report() {
   local cpu
   cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)"
-  echo "# HTTP serving benchmark"
+  echo "## HTTP serving benchmark"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($cpu), $(uname -sr);"
   echo "spindle $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO_DIR" diff --quiet 2>/dev/null || echo '+changes'),"
@@ -239,11 +239,12 @@ report() {
     echo "| $name | $connections | $rps | $p50 | $p99 | $errors |"
   done < "$RESULTS"
   echo
-  echo "| connections | spin1 / node-spin1 | wagi / spin1 | spin1 / native | wagi / node-wagi |"
-  echo "|---:|---:|---:|---:|---:|"
+  echo "| connections | spin1 / node-spin1 | spin1 / node2-spin1 | wagi / spin1 | spin1 / native | wagi / node-wagi |"
+  echo "|---:|---:|---:|---:|---:|---:|"
   local connections
   for connections in ${CONNECTIONS//,/ }; do
     echo "| $connections | $(ratio "$(value spin1 "$connections" 3)" "$(value node-spin1 "$connections" 3)") |" \
+         "$(ratio "$(value spin1 "$connections" 3)" "$(value node2-spin1 "$connections" 3)") |" \
          "$(ratio "$(value wagi "$connections" 3)" "$(value spin1 "$connections" 3)") |" \
          "$(ratio "$(value spin1 "$connections" 3)" "$(value native "$connections" 3)") |" \
          "$(ratio "$(value wagi "$connections" 3)" "$(value node-wagi "$connections" 3)") |"
@@ -251,7 +252,7 @@ report() {
   echo
   echo "Ratios are of requests/s (above 1.00x the first is faster)."
   echo
-  echo "## Goals"
+  echo "### Goals"
   echo
   echo "| goal | connections | measured | verdict |"
   echo "|---|---:|---:|---|"

@@ -14,9 +14,19 @@ uint64_t RoundUpToHostPage(uint64_t bytes) {
   return (bytes + kHostPage - 1) & ~(kHostPage - 1);
 }
 
+// Makes exactly the first `bytes` (rounded to host pages) read-write, so the
+// guard starts right after the accessible memory whatever the reservation
+// held before.
 Status Commit(Reservation& reservation, uint64_t bytes) {
   bytes = RoundUpToHostPage(bytes);
-  if (bytes <= reservation.committed) return Ok();
+  if (bytes == reservation.committed) return Ok();
+  if (bytes < reservation.committed) {
+    if (mprotect(reservation.base + bytes, reservation.committed - bytes, PROT_NONE) != 0) {
+      return MakeError(Phase::kRuntime, std::string("cannot shrink memory: ") + strerror(errno));
+    }
+    reservation.committed = bytes;
+    return Ok();
+  }
   if (mprotect(reservation.base + reservation.committed, bytes - reservation.committed,
                PROT_READ | PROT_WRITE) != 0) {
     return MakeError(Phase::kRuntime, std::string("cannot commit memory: ") + strerror(errno));
@@ -60,17 +70,29 @@ Result<Reservation> MemoryPool::Acquire(uint64_t initial_bytes) {
 
 void MemoryPool::Release(Reservation reservation) {
   if (!reservation.base) return;
-  if (reservation.committed > 0) {
-    // Drop the pages (they read as zero when reused) and re-arm the guard.
-    madvise(reservation.base, reservation.committed, MADV_DONTNEED);
-    mprotect(reservation.base, reservation.committed, PROT_NONE);
-    reservation.committed = 0;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (free_.size() >= capacity_) {
+    lock.unlock();
+    munmap(reservation.base, reservation.length);
+    return;
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  lock.unlock();
+  // The pages stay read-write: the next memory of the same size (the usual
+  // case, one module serving request after request) then needs no mprotect,
+  // whose TLB shootdowns dominated a short request. Small memories are
+  // cleared in place, which also spares the next user the page faults;
+  // large ones are dropped and read as zero again.
+  if (reservation.committed <= kClearInPlaceBytes) {
+    std::memset(reservation.base, 0, reservation.committed);
+  } else {
+    madvise(reservation.base, reservation.committed, MADV_DONTNEED);
+  }
+  lock.lock();
   if (free_.size() < capacity_) {
     free_.push_back(reservation);
     return;
   }
+  lock.unlock();
   munmap(reservation.base, reservation.length);
 }
 
