@@ -12,6 +12,8 @@ PACKAGES=(
   # Tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
   libcurl4-openssl-dev
+  # Kubernetes deliverables: containerd parses the installer's config; YAML checks
+  containerd python3-yaml
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime
   wabt wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 )
