@@ -529,5 +529,38 @@ TEST(HttpServer, SigintAndSigtermStopTheServerCleanly) {
   }
 }
 
+TEST(HttpServer, SigtermLetsARunningRequestFinishAndClosesIdleConnections) {
+  AppServer app({});
+  ASSERT_TRUE(app.started());
+  RawClient idle;
+  ASSERT_TRUE(idle.Connect(app.server().port()));
+  RawClient busy;
+  ASSERT_TRUE(busy.Connect(app.server().port()));
+  ASSERT_TRUE(busy.Send("GET /spin/slow?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string guest_log = app.server().log_dir() + "/echo_stdout.txt";
+  const auto deadline = Clock::now() + milliseconds(10000);
+  while (ReadFile(guest_log).find("slow: sleeping") == std::string::npos &&
+         Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_NE(ReadFile(guest_log).find("slow: sleeping"), std::string::npos);
+
+  int status = -1;
+  std::thread stopper([&] { status = app.server().Stop(milliseconds(10000)); });
+  std::string idle_received;
+  EXPECT_TRUE(idle.WaitForClose(milliseconds(5000), &idle_received));
+  EXPECT_EQ(idle_received, "");
+  std::optional<std::string> answer = busy.ReadResponse();
+  ASSERT_TRUE(answer.has_value()) << "the request in flight was dropped";
+  RawResponse response = ParseRawResponse(*answer);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "slow");
+  EXPECT_EQ(response.Header("connection"), "close");
+  stopper.join();
+  EXPECT_EQ(status, 0) << app.server().Stderr();
+  RawClient late;
+  EXPECT_FALSE(late.Connect(app.server().port()));
+}
+
 }  // namespace
 }  // namespace spindle::http_test

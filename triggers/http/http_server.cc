@@ -3,11 +3,15 @@
 #include "triggers/http/http_server.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <functional>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <thread>
 #include <vector>
 
@@ -40,18 +44,68 @@ std::string Lower(beast::string_view text) {
   return out;
 }
 
+class Session;
+
+// What the sessions share with the server: its limits and handler, and the
+// live sessions, so that Stop() can close the idle ones and learn when the
+// last busy one is done.
+struct SessionRegistry {
+  SessionRegistry(ServerLimits limits, RequestHandler handler)
+      : limits(limits), handler(std::move(handler)) {}
+
+  const ServerLimits limits;
+  const RequestHandler handler;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> live;
+  std::function<void()> on_drained;  // set by a drain; called with `mutex` held
+
+  void Add(Session* session, std::weak_ptr<Session> handle) {
+    std::lock_guard<std::mutex> lock(mutex);
+    live.emplace(session, std::move(handle));
+  }
+  void Remove(Session* session) {
+    std::lock_guard<std::mutex> lock(mutex);
+    live.erase(session);
+    if (live.empty() && on_drained) on_drained();
+  }
+  std::vector<std::shared_ptr<Session>> Snapshot() {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::vector<std::shared_ptr<Session>> sessions;
+    for (auto& [raw, handle] : live) {
+      if (auto session = handle.lock()) sessions.push_back(std::move(session));
+    }
+    return sessions;
+  }
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const ServerLimits& limits, const RequestHandler& handler)
-      : stream_(std::move(socket)), limits_(limits), handler_(handler) {}
+  Session(tcp::socket socket, SessionRegistry& registry)
+      : stream_(std::move(socket)),
+        registry_(registry),
+        limits_(registry.limits),
+        handler_(registry.handler) {}
+  ~Session() { registry_.Remove(this); }
 
   void Start() {
+    registry_.Add(this, weak_from_this());
     asio::dispatch(stream_.get_executor(),
                    beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
   }
 
+  // Part of a drain: a connection waiting for its next request is closed; one
+  // whose request is being answered closes after the answer.
+  void CloseIfIdle() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->answering_) self->Close();
+    });
+  }
+
  private:
   void ReadHeader() {
+    if (registry_.stopping) return Close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     parser_->body_limit(limits_.max_body_bytes);
@@ -97,6 +151,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (IsMalformedRequest(error)) return Fail(400);
     if (error) return Close();
     stream_.expires_never();  // the guest's own time limit applies from here
+    answering_ = true;
     http::request<http::string_body> message = parser_->release();
     keep_alive_ = message.keep_alive();
     head_request_ = message.method() == http::verb::head;
@@ -123,7 +178,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     auto self = shared_from_this();
-    handler_(std::move(request), [self](HttpResponse response) {
+    // The guard keeps Run() going while a worker holds the request, even if
+    // a drain has closed everything else.
+    handler_(std::move(request), [self, busy = asio::make_work_guard(stream_.get_executor())](
+                                     HttpResponse response) {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->Write(std::move(response));
       });
@@ -141,6 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     auto self = shared_from_this();
     http::async_write(stream_, *message, [self, message](beast::error_code error, size_t) {
+      self->answering_ = false;
       if (error || !self->keep_alive_) return self->Close();
       self->ReadHeader();
     });
@@ -154,6 +213,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto& [name, value] : response.headers) {
       if (!IsFramingHeader(name)) message->insert(name, value);
     }
+    if (registry_.stopping) keep_alive_ = false;  // tell the client this is the last answer
     message->keep_alive(keep_alive_);
     if (status == 204 || status == 304) {
       // These never carry a body (RFC 9110 §15.3.5, §15.4.5); 304 keeps no
@@ -185,8 +245,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  SessionRegistry& registry_;
   const ServerLimits& limits_;
   const RequestHandler& handler_;
+  bool answering_ = false;  // from a complete request until its answer is written
   bool keep_alive_ = false;
   bool head_request_ = false;
 };
@@ -194,16 +256,24 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct HttpServer::Impl {
+  Impl(ServerLimits limits, RequestHandler handler) : registry(limits, std::move(handler)) {}
+  // Sessions still queued on the io_context die with it, after this body.
+  ~Impl() {
+    std::lock_guard<std::mutex> lock(registry.mutex);
+    registry.on_drained = nullptr;
+  }
+
+  // Declared first so that it outlives the io_context and its sessions.
+  SessionRegistry registry;
   asio::io_context io;
   tcp::acceptor acceptor{io};
-  ServerLimits limits;
-  RequestHandler handler;
+  asio::steady_timer drain_deadline{io};
 
   asio::steady_timer accept_pause{io};
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
-      if (error == asio::error::operation_aborted) return;  // stopping
+      if (error == asio::error::operation_aborted || registry.stopping) return;
       if (error) {
         // Out of descriptors or memory: pause instead of spinning on accept.
         accept_pause.expires_after(std::chrono::milliseconds(100));
@@ -213,7 +283,7 @@ struct HttpServer::Impl {
         return;
       }
       socket.set_option(tcp::no_delay(true), error);
-      std::make_shared<Session>(std::move(socket), limits, handler)->Start();
+      std::make_shared<Session>(std::move(socket), registry)->Start();
       Accept();
     });
   }
@@ -225,9 +295,7 @@ HttpServer::~HttpServer() = default;
 Result<std::unique_ptr<HttpServer>> HttpServer::Listen(const std::string& address,
                                                        ServerLimits limits,
                                                        RequestHandler handler) {
-  auto impl = std::make_unique<Impl>();
-  impl->limits = limits;
-  impl->handler = std::move(handler);
+  auto impl = std::make_unique<Impl>(limits, std::move(handler));
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos) {
     return MakeError(Phase::kUsage, "listen address \"" + address + "\" is not HOST:PORT");
@@ -278,9 +346,27 @@ void HttpServer::Run(size_t threads) {
 
 void HttpServer::Stop() {
   asio::post(impl_->io, [this] {
+    SessionRegistry& registry = impl_->registry;
+    if (registry.stopping.exchange(true)) return;
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
-    impl_->io.stop();
+    impl_->accept_pause.cancel();
+    // Run() ends by itself once no session is left; the deadline only cuts
+    // short a drain that takes too long.
+    impl_->drain_deadline.expires_after(registry.limits.drain_timeout);
+    impl_->drain_deadline.async_wait([this](beast::error_code error) {
+      if (!error) impl_->io.stop();
+    });
+    std::vector<std::shared_ptr<Session>> sessions;
+    {
+      std::lock_guard<std::mutex> lock(registry.mutex);
+      registry.on_drained = [this] {
+        asio::post(impl_->io, [this] { impl_->drain_deadline.cancel(); });
+      };
+    }
+    sessions = registry.Snapshot();
+    if (sessions.empty()) impl_->drain_deadline.cancel();
+    for (const auto& session : sessions) session->CloseIfIdle();
   });
 }
 

@@ -23,6 +23,9 @@ struct ServerLimits {
   std::chrono::milliseconds header_timeout{15000};
   // For the body, once the header is in.
   std::chrono::milliseconds body_timeout{60000};
+  // How long Stop() lets requests already received finish before the
+  // server ends regardless.
+  std::chrono::milliseconds drain_timeout{10000};
 };
 
 // Called on an I/O thread for each request. `respond` must be called exactly
@@ -42,7 +45,9 @@ class HttpServer {
 
   // Serves on `threads` I/O threads until Stop(); returns after they end.
   void Run(size_t threads);
-  // Stops accepting and ends Run(). Safe from any thread.
+  // Stops accepting, closes idle connections, lets requests already
+  // received be answered (each connection then closes), and ends Run() when
+  // none is left or the drain timeout passes. Safe from any thread.
   void Stop();
 
  private:

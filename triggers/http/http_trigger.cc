@@ -88,6 +88,8 @@ std::string HttpTrigger::Banner() const {
 
 void HttpTrigger::Run() {
   server_->Run(options_.io_threads ? options_.io_threads : Cores());
+  // A drain that ran out of time leaves queued requests nobody can answer.
+  workers_->DiscardQueued();
 }
 
 void HttpTrigger::Stop() {

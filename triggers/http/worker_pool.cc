@@ -31,6 +31,15 @@ size_t WorkerPool::queued() const {
   return jobs_.size();
 }
 
+void WorkerPool::DiscardQueued() {
+  std::deque<std::function<void()>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    dropped.swap(jobs_);
+  }
+  // Destroyed outside the lock: a job's captures may take locks of their own.
+}
+
 void WorkerPool::Work() {
   for (;;) {
     std::function<void()> job;

@@ -25,6 +25,10 @@ class WorkerPool {
 
   size_t queued() const;
 
+  // Drops the jobs that no worker has started (their requests go
+  // unanswered); the running ones finish.
+  void DiscardQueued();
+
  private:
   void Work();
 

@@ -380,6 +380,7 @@ void* handle_http_request(int32_t method, char* uri, uint32_t uri_len, HeaderFie
     char ms_text[16];
     query_param(uri_copy, uri_len, "ms", ms_text, sizeof ms_text);
     long ms = ms_text[0] ? atol(ms_text) : 300;
+    trace("slow: sleeping\n");  // lets a test know the request is in the guest
     struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&pause, NULL);
     text_str(&out, "slow");
