@@ -11,7 +11,7 @@
 #include "triggers/http/http_server.h"
 #include "triggers/http/router.h"
 #include "triggers/http/wagi_executor.h"
-#include "triggers/http/worker_pool.h"
+#include "triggers/common/worker_pool.h"
 
 namespace spindle::triggers {
 

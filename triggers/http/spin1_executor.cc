@@ -4,75 +4,14 @@
 #include <cstring>
 
 #include "engine/embed/call.h"
-#include "wasi/guest_memory.h"
+#include "triggers/common/guest_abi.h"
 
 namespace spindle::triggers {
 namespace {
 
 constexpr char kHandler[] = "handle-http-request";
-constexpr char kRealloc[] = "canonical_abi_realloc";
-constexpr char kFree[] = "canonical_abi_free";
 constexpr uint32_t kResponseAreaSize = 28;
 constexpr uint32_t kHeaderSize = 16;
-
-// Guest memory and the allocator exports of one instance.
-class GuestAbi {
- public:
-  GuestAbi(Store& store, Instance& instance)
-      : store_(store),
-        memory_(instance.GetMemory("memory")),
-        realloc_(instance.GetFunction(kRealloc)),
-        free_(instance.GetFunction(kFree)) {}
-
-  wasi::GuestMemory memory() const { return wasi::GuestMemory(memory_); }
-
-  // Copies `bytes` into a fresh guest allocation (ownership passes to the
-  // guest). An empty value gets the aligned dangling pointer Rust uses.
-  Result<uint32_t> Lower(std::string_view bytes, uint32_t align) {
-    if (bytes.empty()) return align;
-    SPINDLE_ASSIGN_OR_RETURN(uint32_t pointer, Allocate(static_cast<uint32_t>(bytes.size()), align));
-    if (!memory().WriteBytes(pointer, bytes)) {
-      return MakeError(Phase::kRuntime, "canonical_abi_realloc returned memory out of bounds");
-    }
-    return pointer;
-  }
-
-  Result<uint32_t> Allocate(uint32_t size, uint32_t align) {
-    const Value args[] = {Value::I32(0), Value::I32(0), Value::I32(static_cast<int32_t>(align)),
-                          Value::I32(static_cast<int32_t>(size))};
-    SPINDLE_ASSIGN_OR_RETURN(auto results, Call(store_, realloc_, args));
-    return static_cast<uint32_t>(results[0].i32());
-  }
-
-  Status Free(uint32_t pointer, uint32_t size, uint32_t align) {
-    if (size == 0) return Ok();  // the guest's free is a no-op for these
-    const Value args[] = {Value::I32(static_cast<int32_t>(pointer)),
-                          Value::I32(static_cast<int32_t>(size)),
-                          Value::I32(static_cast<int32_t>(align))};
-    SPINDLE_ASSIGN_OR_RETURN(auto ignored, Call(store_, free_, args));
-    (void)ignored;
-    return Ok();
-  }
-
-  // Reads a guest string/list of `length` bytes at `pointer`.
-  Result<std::string> Read(uint32_t pointer, uint32_t length) {
-    const uint8_t* bytes = memory().At(pointer, length);
-    if (!bytes) return MakeError(Phase::kRuntime, "response refers to memory out of bounds");
-    return std::string(reinterpret_cast<const char*>(bytes), length);
-  }
-
- private:
-  Store& store_;
-  Memory* memory_;
-  Function* realloc_;
-  Function* free_;
-};
-
-uint32_t Load32(const uint8_t* p) {
-  uint32_t value;
-  std::memcpy(&value, p, 4);
-  return value;
-}
 
 bool ValidHeaderName(std::string_view name) {
   if (name.empty()) return false;
@@ -103,7 +42,7 @@ std::optional<uint32_t> Spin1Method(const std::string& method) {
 }
 
 std::optional<std::string> CheckSpin1Exports(const CompiledModule& module) {
-  const char* const required[] = {kHandler, kRealloc, kFree, "memory"};
+  const char* const required[] = {kHandler, kCanonicalRealloc, kCanonicalFree, "memory"};
   std::string missing;
   for (const char* name : required) {
     if (!module.FindExport(name)) missing += std::string(missing.empty() ? "" : ", ") + name;
@@ -127,17 +66,14 @@ Result<HttpResponse> RunSpin1(Invocation& invocation, uint32_t method, const Htt
   uint32_t header_array = 4;
   if (header_count > 0) {
     SPINDLE_ASSIGN_OR_RETURN(header_array, abi.Allocate(header_count * kHeaderSize, 4));
-    if (!abi.memory().At(header_array, uint64_t{header_count} * kHeaderSize)) {
-      return MakeError(Phase::kRuntime, "canonical_abi_realloc returned memory out of bounds");
-    }
   }
   for (uint32_t i = 0; i < header_count; ++i) {
     SPINDLE_ASSIGN_OR_RETURN(uint32_t name, abi.Lower(headers[i].first, 1));
     SPINDLE_ASSIGN_OR_RETURN(uint32_t value, abi.Lower(headers[i].second, 1));
     const uint32_t element[4] = {name, static_cast<uint32_t>(headers[i].first.size()), value,
                                  static_cast<uint32_t>(headers[i].second.size())};
-    abi.memory().WriteBytes(header_array + i * kHeaderSize,
-                            std::string_view(reinterpret_cast<const char*>(element), 16));
+    SPINDLE_TRY(abi.Write(header_array + i * kHeaderSize,
+                          std::string_view(reinterpret_cast<const char*>(element), 16)));
   }
   SPINDLE_ASSIGN_OR_RETURN(uint32_t body, abi.Lower(request.body, 1));
 

@@ -1,4 +1,4 @@
-#include "triggers/http/worker_pool.h"
+#include "triggers/common/worker_pool.h"
 
 namespace spindle::triggers {
 
