@@ -58,6 +58,9 @@ struct Component {
   // Normalized `scheme://host[:port]` entries (allowed_http_hosts converted;
   // `{{ var }}` templates still unresolved).
   std::vector<std::string> allowed_outbound_hosts;
+  // Where `allowed_outbound_hosts` (else `allowed_http_hosts`) was written;
+  // the component's own position when neither was. Named in denials.
+  SourcePosition allowed_outbound_hosts_where;
   std::vector<std::string> key_value_stores;
   std::vector<std::string> sqlite_databases;
   std::vector<std::string> ai_models;

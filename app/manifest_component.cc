@@ -117,6 +117,13 @@ Status ReadOutboundHosts(const TableReader& table, int version,
                          const std::vector<Variable>& variables, Component* out) {
   std::vector<LocatedString> outbound;
   SPINDLE_TRY(table.ReadLocatedStrings("allowed_outbound_hosts", &outbound));
+  out->allowed_outbound_hosts_where = table.where();
+  if (const toml::node* node = table.Find("allowed_http_hosts")) {
+    out->allowed_outbound_hosts_where = table.At(*node);
+  }
+  if (const toml::node* node = table.Find("allowed_outbound_hosts")) {
+    out->allowed_outbound_hosts_where = table.At(*node);
+  }
   for (const LocatedString& entry : outbound) {
     if (HasTemplate(entry.value)) {
       SPINDLE_TRY(CheckTemplate(entry, variables));
