@@ -4,10 +4,15 @@
 #include <cstring>
 
 #include "engine/embed/call.h"
-#include "triggers/common/guest_abi.h"
+#include "spin1/guest_abi.h"
 
 namespace spindle::triggers {
 namespace {
+
+using spin1::GuestAbi;
+using spin1::kCanonicalFree;
+using spin1::kCanonicalRealloc;
+using spin1::Load32;
 
 constexpr char kHandler[] = "handle-http-request";
 constexpr uint32_t kResponseAreaSize = 28;

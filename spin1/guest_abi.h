@@ -16,7 +16,7 @@
 #include "engine/rt/store.h"
 #include "wasi/guest_memory.h"
 
-namespace spindle::triggers {
+namespace spindle::spin1 {
 
 inline constexpr char kCanonicalRealloc[] = "canonical_abi_realloc";
 inline constexpr char kCanonicalFree[] = "canonical_abi_free";
@@ -57,4 +57,4 @@ void Put32(std::string& area, size_t offset, uint32_t value);
 void Put64(std::string& area, size_t offset, uint64_t value);
 uint32_t Load32(const uint8_t* bytes);
 
-}  // namespace spindle::triggers
+}  // namespace spindle::spin1

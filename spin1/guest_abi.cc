@@ -1,10 +1,10 @@
-#include "triggers/common/guest_abi.h"
+#include "spin1/guest_abi.h"
 
 #include <cstring>
 
 #include "engine/embed/call.h"
 
-namespace spindle::triggers {
+namespace spindle::spin1 {
 namespace {
 
 constexpr uint32_t kStringPairSize = 8;
@@ -98,4 +98,4 @@ uint32_t Load32(const uint8_t* bytes) {
   return value;
 }
 
-}  // namespace spindle::triggers
+}  // namespace spindle::spin1
