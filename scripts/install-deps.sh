@@ -9,9 +9,12 @@ PACKAGES=(
   build-essential cmake ninja-build g++ clang-14 lld-14
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   libboost-dev libboost-system-dev
+  # oci/: SHA-256, tar, gzip, registry HTTP
+  libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev
   # Tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
-  libcurl4-openssl-dev
+  # OCI tests: a local registry and an independent image reader
+  docker-registry skopeo
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime
   wabt wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 )
