@@ -15,6 +15,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
   # OCI tests: a local registry and an independent image reader
   docker-registry skopeo
+  # containerd shim: protobuf (ttrpc messages); its tests run a private
+  # containerd, a CRI client (grpcio) and a busybox pause image
+  protobuf-compiler libprotobuf-dev containerd runc iproute2
+  python3-grpcio python3-protobuf protobuf-compiler-grpc busybox-static
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime
   wabt wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 )
