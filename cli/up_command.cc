@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/manifest.h"
+#include "cli/app_source.h"
 #include "triggers/common/component_host.h"
 #include "triggers/http/http_trigger.h"
 
@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 
 struct UpOptions {
   std::string from = "spin.toml";
+  std::string from_registry;
+  bool insecure = false;
   std::string listen;
   std::vector<std::string> env;
   std::string log_dir;
@@ -86,8 +88,9 @@ int Up(UpOptions options) {
     }
   }
 
-  auto app = app::LoadManifest(options.from);
-  if (!app.ok()) return Fail(app.error().ToString());
+  auto loaded = LoadAppFromSource({options.from, options.from_registry, options.insecure});
+  if (!loaded.ok()) return Fail(loaded.error().ToString());
+  app::App* app = &loaded->app;
   if (!app->redis_triggers.empty()) {
     return Fail(app->manifest_path.string() +
                 ": the redis trigger is not supported by this version of Spindle yet");
@@ -103,9 +106,11 @@ int Up(UpOptions options) {
   host_options.staging_dir = options.temp_dir.empty() ? temp.path() : fs::path(options.temp_dir);
   host_options.direct_mounts = options.direct_mounts;
   // Spin keeps logs under the state directory, .spin/ next to spin.toml;
-  // an explicitly empty --log-dir turns them off.
+  // an explicitly empty --log-dir turns them off. A pulled or locked app
+  // has no such directory (its root is the content cache): no logs.
   host_options.log_dir = options.log_dir_given ? fs::path(options.log_dir)
-                                               : app->root / ".spin" / "logs";
+                         : loaded->is_manifest ? app->root / ".spin" / "logs"
+                                               : fs::path();
   host_options.bounds_checks =
       options.bounds == "explicit" ? BoundsChecks::kExplicit : BoundsChecks::kGuardPages;
 
@@ -149,7 +154,12 @@ void RegisterUpCommand(CLI::App& app) {
   auto options = std::make_shared<UpOptions>();
   CLI::App* up = app.add_subcommand("up", "Serve a Spin application (spin.toml v1 or v2)");
   up->add_option("-f,--from,--file", options->from,
-                 "The manifest, or a directory that holds spin.toml (default: spin.toml)");
+                 "The manifest, a directory that holds spin.toml, a locked app (.json) or a "
+                 "registry reference (default: spin.toml)");
+  up->add_option("--from-registry", options->from_registry,
+                 "Pull this registry reference and serve it");
+  up->add_flag("-k,--insecure", options->insecure,
+               "Allow plain HTTP to a registry that is not on loopback");
   up->add_option("--listen", options->listen,
                  "Address to serve on (default 127.0.0.1:3000, or $SPIN_HTTP_LISTEN_ADDR)");
   up->add_option("-e,--env", options->env, "An environment variable for every component (KEY=VALUE)")
