@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/app_source.h"
 #include "triggers/server/app_server.h"
 
 namespace spindle::cli {
@@ -20,6 +21,8 @@ namespace fs = std::filesystem;
 
 struct UpOptions {
   std::string from = "spin.toml";
+  std::string from_registry;
+  bool insecure = false;
   std::string listen;
   std::vector<std::string> env;
   std::string log_dir;
@@ -82,7 +85,13 @@ int Up(UpOptions options) {
     }
   }
 
-  auto server = triggers::AppServer::Load(options.from, ServerOptions(options));
+  auto loaded = LoadAppFromSource({options.from, options.from_registry, options.insecure});
+  if (!loaded.ok()) return Fail(loaded.error().ToString());
+  triggers::AppServerOptions server_options = ServerOptions(options);
+  // A pulled or locked app has no state directory (its root is the content
+  // cache): no logs unless asked for.
+  if (!options.log_dir_given && !loaded->is_manifest) server_options.log_dir = fs::path();
+  auto server = triggers::AppServer::Create(std::move(loaded->app), server_options);
   if (!server.ok()) return Fail(server.error().ToString());
   if (Status listening = (*server)->Listen(); !listening.ok()) {
     return Fail(listening.error().ToString());
@@ -99,7 +108,12 @@ void RegisterUpCommand(CLI::App& app) {
   auto options = std::make_shared<UpOptions>();
   CLI::App* up = app.add_subcommand("up", "Serve a Spin application (spin.toml v1 or v2)");
   up->add_option("-f,--from,--file", options->from,
-                 "The manifest, or a directory that holds spin.toml (default: spin.toml)");
+                 "The manifest, a directory that holds spin.toml, a locked app (.json) or a "
+                 "registry reference (default: spin.toml)");
+  up->add_option("--from-registry", options->from_registry,
+                 "Pull this registry reference and serve it");
+  up->add_flag("-k,--insecure", options->insecure,
+               "Allow plain HTTP to a registry that is not on loopback");
   up->add_option("--listen", options->listen,
                  "Address to serve on (default 127.0.0.1:3000, or $SPIN_HTTP_LISTEN_ADDR)");
   up->add_option("-e,--env", options->env, "An environment variable for every component (KEY=VALUE)")

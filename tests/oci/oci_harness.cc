@@ -139,7 +139,7 @@ void Registry::Stop() {
   pid_ = -1;
 }
 
-bool Registry::Start(std::string& error) {
+bool Registry::Start(std::string& error, const std::string& extra_config) {
   port_ = FreePort();
   data_dir_ = dir_.path() + "/data";
   const std::string config = dir_.path() + "/config.yml";
@@ -148,7 +148,7 @@ bool Registry::Start(std::string& error) {
                        "log:\n  level: error\n  accesslog:\n    disabled: true\n"
                        "storage:\n  filesystem:\n    rootdirectory: " + data_dir_ + "\n"
                        "  delete:\n    enabled: true\n"
-                       "http:\n  addr: " + host() + "\n");
+                       "http:\n  addr: " + host() + "\n" + extra_config);
   pid_ = Spawn({"docker-registry", "serve", config}, dir_.path() + "/out", dir_.path() + "/err");
   if (pid_ < 0) {
     error = "cannot start docker-registry";
@@ -157,7 +157,7 @@ bool Registry::Start(std::string& error) {
   const auto deadline = Clock::now() + milliseconds(15000);
   for (;;) {
     const http_test::HttpResult probe = http_test::Get("http://" + host() + "/v2/");
-    if (probe.ok() && probe.status == 200) return true;
+    if (probe.ok() && (probe.status == 200 || probe.status == 401)) return true;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

@@ -37,8 +37,9 @@ class Registry {
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
-  // Starts `docker-registry serve` and waits (at most 15 s) for GET /v2/.
-  bool Start(std::string& error);
+  // Starts `docker-registry serve` and waits (at most 15 s) for GET /v2/
+  // to answer (200, or 401 when `extra_config` adds an auth section).
+  bool Start(std::string& error, const std::string& extra_config = "");
   void Stop();
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& data_dir() const { return data_dir_; }
