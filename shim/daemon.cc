@@ -170,15 +170,21 @@ int RunStart(const ShimFlags& flags) {
 int RunDelete(const ShimFlags& flags) {
   const fs::path bundle = BundleOf(flags);
   // A task process left by a shim that died (normally PR_SET_PDEATHSIG has
-  // ended it already). Only a process running this binary is killed.
+  // ended it already). Only this bundle's task process is killed, in case
+  // the pid has been reused.
   uint32_t pid = 0;
   std::ifstream(bundle / "spindle-task.pid") >> pid;
   if (pid > 0) {
+    const std::string proc = "/proc/" + std::to_string(pid);
     std::error_code error;
-    const fs::path exe = fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", error);
-    if (!error && exe == OwnExecutable()) {
+    const fs::path exe = fs::read_symlink(proc + "/exe", error);
+    std::ifstream cmdline_file(proc + "/cmdline");
+    const std::string cmdline((std::istreambuf_iterator<char>(cmdline_file)),
+                              std::istreambuf_iterator<char>());
+    const std::string bundle_arg = std::string("-bundle") + '\0' + bundle.string() + '\0';
+    if (!error && exe == OwnExecutable() && cmdline.find(bundle_arg) != std::string::npos) {
       kill(static_cast<pid_t>(pid), SIGKILL);
-      for (int i = 0; i < 200 && fs::exists("/proc/" + std::to_string(pid) + "/exe", error); ++i) {
+      for (int i = 0; i < 200 && fs::exists(proc + "/exe", error); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
     }

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "oci/locked_app_content.h"
 #include "shim/namespaces.h"
 #include "shim/oci_spec.h"
 #include "triggers/server/app_server.h"
@@ -81,27 +82,34 @@ int RunPause(const sigset_t& stop_signals) {
   return 0;
 }
 
+// The app at the image root: spin.toml (FROM-scratch images), else a
+// locked app, spin.json, whose content is under sha256/<hex> beside it.
+// Paths are relative to the rootfs, so errors read "spin.toml:3:1: ..." as
+// the image has it.
+Result<std::unique_ptr<triggers::AppServer>> LoadImageApp(const fs::path& root,
+                                                          const triggers::AppServerOptions& options) {
+  std::error_code error;
+  const bool has_manifest = fs::exists(root / "spin.toml", error);
+  if (!has_manifest && !fs::exists(root / "spin.json", error)) {
+    return MakeError(Phase::kUsage,
+                     "the image has no /spin.toml (or locked /spin.json): Spindle runs images "
+                     "whose root holds the app (rootfs " + root.string() + ")");
+  }
+  if (chdir(root.c_str()) != 0) return MakeError(Phase::kIo, "cannot enter " + root.string());
+  if (has_manifest) return triggers::AppServer::Load("spin.toml", options);
+  auto locked = oci::LoadLockedAppWithContent("spin.json", ".");
+  if (!locked.ok()) return std::move(locked).error();
+  return triggers::AppServer::Create(std::move(locked).value(), options);
+}
+
 int RunApp(const OciSpec& spec, const sigset_t& stop_signals) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("spindle"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-  const fs::path root = spec.root;
-  std::error_code error;
-  if (!fs::exists(root / "spin.toml", error)) {
-    if (fs::exists(root / "spin.json", error)) {
-      return Fail("the image holds a locked Spin app (/spin.json), which this build of "
-                  "Spindle cannot load yet; build the image with spin.toml at its root");
-    }
-    return Fail("the image has no /spin.toml: Spindle runs images whose root holds spin.toml "
-                "and the files it names (rootfs " + root.string() + ")");
-  }
-  // Relative to the rootfs, so errors read "spin.toml:3:1: ..." as the image has it.
-  if (chdir(root.c_str()) != 0) return Fail("cannot enter " + root.string());
-
   triggers::AppServerOptions options;
   options.listen = spec.Env("SPIN_HTTP_LISTEN_ADDR", "0.0.0.0:80");
   options.log_dir = fs::path();  // guests write to the container's stdout/stderr
   options.guest_stdio_to_process = true;
-  auto server = triggers::AppServer::Load("spin.toml", options);
+  auto server = LoadImageApp(spec.root, options);
   if (!server.ok()) return Fail(server.error().ToString());
   Report("ready");
 

@@ -3,8 +3,10 @@
 // shim>, on the host network, in a network namespace of its own, and in one
 // named by path; plus the ways a run must fail cleanly.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -205,6 +207,56 @@ TEST_F(ShimCtrTest, BrokenManifestFailsWithItsPosition) {
       << run.Describe();
   containerd_.Ctr({"containers", "rm", "broken1"});
   ExpectNothingLeft();
+}
+
+TEST_F(ShimCtrTest, ServesALockedAppImage) {
+  // /spin.json (Spin's locked app) with its content under /sha256/<hex>.
+  const std::string dir = containerd_.dir() + "/locked";
+  std::filesystem::create_directories(dir + "/sha256");
+  ProcessResult hashed = RunCommand({"sha256sum", Spin1Guest()});
+  ASSERT_EQ(hashed.status, 0) << hashed.Describe();
+  const std::string hex = hashed.out.substr(0, 64);
+  std::filesystem::copy_file(Spin1Guest(), dir + "/sha256/" + hex);
+  WriteFile(dir + "/spin.json",
+            R"({"spin_lock_version":1,"metadata":{"name":"locked","triggers":{"http":{}}},)"
+            R"("triggers":[{"id":"trigger-echo","trigger_type":"http",)"
+            R"("trigger_config":{"component":"echo","route":"/..."}}],)"
+            R"("components":[{"id":"echo","source":{"content_type":"application/wasm",)"
+            R"("digest":"sha256:)" + hex + R"("}}]})");
+  ProcessResult packed = RunCommand({"python3", SourceDir() + "/make_oci_image.py", dir,
+                                     dir + ".tar", "docker.io/library/locked:v1"});
+  ASSERT_EQ(packed.status, 0) << packed.Describe();
+  Import(dir + ".tar");
+  const std::string listen = "127.0.0.1:" + std::to_string(FreeTcpPort());
+  ProcessResult run = RunDetached("locked1", "docker.io/library/locked:v1",
+                                  {"--net-host", "--env", "SPIN_HTTP_LISTEN_ADDR=" + listen});
+  ASSERT_EQ(run.status, 0) << run.Describe();
+  EXPECT_EQ(HttpGet("http://" + listen + "/hello"), "200 hello");
+  StopAndRemove("locked1");
+}
+
+TEST_F(ShimCtrTest, ACrashedShimLeavesNothingBehind) {
+  const std::string listen = "127.0.0.1:" + std::to_string(FreeTcpPort());
+  ProcessResult run = RunDetached("crash1", kImage,
+                                  {"--net-host", "--env", "SPIN_HTTP_LISTEN_ADDR=" + listen});
+  ASSERT_EQ(run.status, 0) << run.Describe();
+  ASSERT_EQ(HttpGet("http://" + listen + "/hello"), "200 hello");
+  const std::string bundle = containerd_.dir() + "/state/io.containerd.runtime.v2.task/default/crash1";
+  const int daemon = std::atoi(ReadFile(bundle + "/shim.pid").c_str());
+  ASSERT_GT(daemon, 1);
+  ASSERT_EQ(kill(daemon, SIGKILL), 0);
+  // The task process dies with its shim (PR_SET_PDEATHSIG); containerd
+  // notices the lost connection and runs `shim delete`, which unmounts.
+  EXPECT_TRUE(containerd_.WaitNoShims()) << "processes left after the shim died";
+  const auto deadline = std::chrono::steady_clock::now() + milliseconds(10000);
+  while (!containerd_.Mounts().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_TRUE(containerd_.Mounts().empty()) << "the rootfs is still mounted";
+  EXPECT_EQ(HttpGet("http://" + listen + "/hello", {}, milliseconds(300)), "");
+  containerd_.Ctr({"task", "rm", "-f", "crash1"});
+  ProcessResult removed = containerd_.Ctr({"containers", "rm", "crash1"});
+  EXPECT_EQ(removed.status, 0) << removed.Describe();
 }
 
 TEST_F(ShimCtrTest, DuplicateIdIsRefusedAndTheFirstKeepsServing) {
