@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/build_command.h"
+#include "cli/registry_command.h"
 #include "cli/run_command.h"
 #include "cli/up_command.h"
 
@@ -14,6 +16,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "spindle 0.1.0");
   spindle::cli::RegisterRunCommand(app);
   spindle::cli::RegisterUpCommand(app);
+  spindle::cli::RegisterBuildCommand(app);
+  spindle::cli::RegisterRegistryCommand(app);
   std::vector<std::string> args(argv + 1, argv + argc);
   args = spindle::cli::SeparateGuestArguments(std::move(args));
   std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector

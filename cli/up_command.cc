@@ -1,20 +1,18 @@
 #include "cli/up_command.h"
 
-#include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "app/manifest.h"
-#include "triggers/common/component_host.h"
-#include "triggers/http/http_trigger.h"
+#include "cli/app_source.h"
+#include "triggers/server/app_server.h"
 
 namespace spindle::cli {
 namespace {
@@ -23,6 +21,8 @@ namespace fs = std::filesystem;
 
 struct UpOptions {
   std::string from = "spin.toml";
+  std::string from_registry;
+  bool insecure = false;
   std::string listen;
   std::vector<std::string> env;
   std::string log_dir;
@@ -40,37 +40,36 @@ struct UpOptions {
   std::string bounds = "guard";
 };
 
-// A temporary directory removed when the server ends.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "spindle-XXXXXX").string();
-    if (mkdtemp(pattern.data())) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 int Fail(const std::string& message) {
   std::fprintf(stderr, "spindle up: error: %s\n", message.c_str());
   return 1;
 }
 
+triggers::AppServerOptions ServerOptions(const UpOptions& options) {
+  triggers::AppServerOptions server;
+  server.listen = options.listen;
+  server.env = options.env;
+  // An explicitly empty --log-dir turns logs off; none given: Spin's default.
+  if (options.log_dir_given) server.log_dir = fs::path(options.log_dir);
+  server.quiet = options.quiet;
+  server.direct_mounts = options.direct_mounts;
+  server.temp_dir = options.temp_dir;
+  server.request_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.request_timeout_seconds * 1000));
+  server.max_memory_bytes = options.max_memory_mib << 20;
+  server.workers = options.workers;
+  server.queue = options.queue;
+  server.max_request_body_bytes = options.max_request_body_mib << 20;
+  server.max_header_bytes = options.max_header_bytes;
+  server.header_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
+  server.explicit_bounds_checks = options.bounds == "explicit";
+  return server;
+}
+
 int Up(UpOptions options) {
-  // Signals are taken by one thread with sigwait. Block them before any
-  // thread exists (the epoch ticker starts when components load), so every
-  // thread inherits the mask and none dies of the default action.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before any thread exists (the epoch ticker starts when components load).
+  const sigset_t stop_signals = triggers::BlockStopSignals();
 
   // stdout carries the banner only; logs go to stderr, as `spin up` does.
   spdlog::set_default_logger(spdlog::stderr_color_mt("spindle"));
@@ -86,60 +85,20 @@ int Up(UpOptions options) {
     }
   }
 
-  auto app = app::LoadManifest(options.from);
-  if (!app.ok()) return Fail(app.error().ToString());
-  if (!app->redis_triggers.empty()) {
-    return Fail(app->manifest_path.string() +
-                ": the redis trigger is not supported by this version of Spindle yet");
-  }
-  if (app->http_triggers.empty()) return Fail(app->manifest_path.string() + ": no HTTP triggers");
-
-  TempDir temp;
-  triggers::HostOptions host_options;
-  host_options.request_timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(options.request_timeout_seconds * 1000));
-  host_options.max_memory_bytes = options.max_memory_mib << 20;
-  host_options.extra_env = options.env;
-  host_options.staging_dir = options.temp_dir.empty() ? temp.path() : fs::path(options.temp_dir);
-  host_options.direct_mounts = options.direct_mounts;
-  // Spin keeps logs under the state directory, .spin/ next to spin.toml;
-  // an explicitly empty --log-dir turns them off.
-  host_options.log_dir = options.log_dir_given ? fs::path(options.log_dir)
-                                               : app->root / ".spin" / "logs";
-  host_options.bounds_checks =
-      options.bounds == "explicit" ? BoundsChecks::kExplicit : BoundsChecks::kGuardPages;
-
-  auto host = triggers::ComponentHost::Load(*app, host_options);
-  if (!host.ok()) return Fail(host.error().ToString());
-
-  triggers::HttpTriggerOptions http_options;
-  http_options.listen = options.listen;
-  http_options.workers = options.workers;
-  http_options.queue_capacity = options.queue;
-  http_options.quiet = options.quiet;
-  http_options.limits.max_body_bytes = options.max_request_body_mib << 20;
-  http_options.limits.max_header_bytes = options.max_header_bytes;
-  http_options.limits.header_timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
-  auto trigger = triggers::HttpTrigger::Create(**host, http_options);
-  if (!trigger.ok()) return Fail(trigger.error().ToString());
-
-  if (Status listening = (*trigger)->Listen(); !listening.ok()) {
+  auto loaded = LoadAppFromSource({options.from, options.from_registry, options.insecure});
+  if (!loaded.ok()) return Fail(loaded.error().ToString());
+  triggers::AppServerOptions server_options = ServerOptions(options);
+  // A pulled or locked app has no state directory (its root is the content
+  // cache): no logs unless asked for.
+  if (!options.log_dir_given && !loaded->is_manifest) server_options.log_dir = fs::path();
+  auto server = triggers::AppServer::Create(std::move(loaded->app), server_options);
+  if (!server.ok()) return Fail(server.error().ToString());
+  if (Status listening = (*server)->Listen(); !listening.ok()) {
     return Fail(listening.error().ToString());
   }
-  std::fputs((*trigger)->Banner().c_str(), stdout);
+  std::fputs((*server)->Banner().c_str(), stdout);
   std::fflush(stdout);
-
-  std::thread waiter([&] {
-    int received = 0;
-    sigwait(&signals, &received);
-    spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
-    (*trigger)->Stop();
-  });
-  (*trigger)->Run();
-  // Run ended without a signal (e.g. the server failed): wake the waiter.
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  triggers::RunUntilSignal(**server, stop_signals);
   return 0;
 }
 
@@ -149,7 +108,12 @@ void RegisterUpCommand(CLI::App& app) {
   auto options = std::make_shared<UpOptions>();
   CLI::App* up = app.add_subcommand("up", "Serve a Spin application (spin.toml v1 or v2)");
   up->add_option("-f,--from,--file", options->from,
-                 "The manifest, or a directory that holds spin.toml (default: spin.toml)");
+                 "The manifest, a directory that holds spin.toml, a locked app (.json) or a "
+                 "registry reference (default: spin.toml)");
+  up->add_option("--from-registry", options->from_registry,
+                 "Pull this registry reference and serve it");
+  up->add_flag("-k,--insecure", options->insecure,
+               "Allow plain HTTP to a registry that is not on loopback");
   up->add_option("--listen", options->listen,
                  "Address to serve on (default 127.0.0.1:3000, or $SPIN_HTTP_LISTEN_ADDR)");
   up->add_option("-e,--env", options->env, "An environment variable for every component (KEY=VALUE)")

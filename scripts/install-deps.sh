@@ -9,11 +9,18 @@ PACKAGES=(
   build-essential cmake ninja-build g++ clang-14 lld-14
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   libboost-dev libboost-system-dev
+  # oci/: SHA-256, tar, gzip, registry HTTP
+  libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev
   # Tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
-  libcurl4-openssl-dev
-  # Kubernetes deliverables: containerd parses the installer's config; YAML checks
-  containerd python3-yaml
+  # OCI tests: a local registry and an independent image reader
+  docker-registry skopeo
+  # containerd shim: protobuf (ttrpc messages); its tests run a private
+  # containerd, a CRI client (grpcio) and a busybox pause image
+  protobuf-compiler libprotobuf-dev containerd runc iproute2
+  python3-grpcio python3-protobuf protobuf-compiler-grpc busybox-static
+  # Kubernetes deliverables: YAML checks of deploy/
+  python3-yaml
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime
   wabt wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 )

@@ -104,6 +104,10 @@ Status ComponentHost::LoadComponent(const app::Component& component) {
                                            options_.log_dir.string() + ": " +
                                            std::strerror(errno));
     }
+  } else if (options_.guest_stdio_to_process) {
+    // Our own duplicates, so closing them with the host leaves fds 1 and 2.
+    loaded.stdout_log = dup(STDOUT_FILENO);
+    loaded.stderr_log = dup(STDERR_FILENO);
   }
   components_.emplace(component.id, std::move(loaded));
   return Ok();

@@ -29,6 +29,7 @@ struct HostOptions {
   std::filesystem::path staging_dir;         // where component files are copied
   bool direct_mounts = false;                // pre-open directories in place instead
   std::filesystem::path log_dir;             // "<id>_stdout.txt", "<id>_stderr.txt"; empty: none
+  bool guest_stdio_to_process = false;       // no log_dir: guests write to our fds 1 and 2
   BoundsChecks bounds_checks = BoundsChecks::kGuardPages;
 };
 

@@ -1,0 +1,86 @@
+#include "oci/image_builder.h"
+
+#include <nlohmann/json.hpp>
+
+#include "oci/app_files.h"
+#include "oci/digest.h"
+#include "oci/media_types.h"
+#include "oci/reference.h"
+#include "oci/tar_layer.h"
+
+namespace spindle::oci {
+namespace {
+
+using nlohmann::json;
+
+Result<Reference> ImageName(const app::App& app, const ImageOptions& options) {
+  if (!options.name.empty()) return ParseReference(options.name);
+  Reference reference;
+  reference.registry = "docker.io";
+  reference.repository = "library/" + SanitizeRepositoryName(app.name);
+  reference.tag = app.version.empty() ? "latest" : SanitizeTag(app.version);
+  return reference;
+}
+
+json Descriptor(const char* media_type, const std::string& digest, size_t size) {
+  return json{{"mediaType", media_type}, {"digest", digest}, {"size", size}};
+}
+
+}  // namespace
+
+Result<BuiltImage> BuildAppImage(const app::App& app, const ImageOptions& options) {
+  SPINDLE_ASSIGN_OR_RETURN(Reference reference, ImageName(app, options));
+  SPINDLE_ASSIGN_OR_RETURN(std::vector<LayerFile> files, CollectAppFiles(app));
+  BuiltImage image;
+  image.name = reference.ToString();
+  image.file_count = files.size();
+  SPINDLE_ASSIGN_OR_RETURN(TarLayer layer, BuildTarLayer(std::move(files)));
+  image.layer_digest = layer.digest;
+  image.diff_id = layer.diff_id;
+
+  const json config = {
+      {"architecture", kWasmArchitecture},
+      {"os", kWasmOs},
+      {"config", json::object()},
+      {"rootfs", {{"type", "layers"}, {"diff_ids", json::array({layer.diff_id})}}},
+  };
+  const std::string config_bytes = config.dump();
+  image.config_digest = DigestOf(config_bytes);
+
+  json annotations = {{kTitle, app.name}};
+  if (!app.version.empty()) annotations[kVersion] = app.version;
+  if (!app.description.empty()) annotations[kDescription] = app.description;
+  const json manifest = {
+      {"schemaVersion", 2},
+      {"mediaType", kOciManifest},
+      {"config", Descriptor(kOciConfig, image.config_digest, config_bytes.size())},
+      {"layers", json::array({Descriptor(kOciLayerTarGzip, layer.digest, layer.gzip.size())})},
+      {"annotations", annotations},
+  };
+  const std::string manifest_bytes = manifest.dump();
+  image.manifest_digest = DigestOf(manifest_bytes);
+
+  json entry = Descriptor(kOciManifest, image.manifest_digest, manifest_bytes.size());
+  entry["platform"] = {{"architecture", kWasmArchitecture}, {"os", kWasmOs}};
+  entry["annotations"] = {{kContainerdImageName, image.name},
+                          {kRefName, reference.TagOrDigest()}};
+  const json index = {
+      {"schemaVersion", 2},
+      {"mediaType", kOciIndex},
+      {"manifests", json::array({entry})},
+  };
+  image.index_json = index.dump();
+  image.blobs.push_back({image.config_digest, config_bytes});
+  image.blobs.push_back({layer.digest, std::move(layer.gzip)});
+  image.blobs.push_back({image.manifest_digest, manifest_bytes});
+  return image;
+}
+
+Result<BuiltImage> WriteAppImage(const app::App& app, const ImageOptions& options,
+                                 const std::filesystem::path& out) {
+  SPINDLE_ASSIGN_OR_RETURN(BuiltImage image, BuildAppImage(app, options));
+  SPINDLE_TRY(WriteImageLayoutTar(out, image.index_json, image.blobs));
+  return image;
+}
+
+}  // namespace spindle::oci
