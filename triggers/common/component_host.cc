@@ -9,6 +9,7 @@
 
 #include "app/files.h"
 #include "engine/embed/call.h"
+#include "spin1/spin1_imports.h"
 #include "wasi/preview1.h"
 
 namespace spindle::triggers {
@@ -19,6 +20,18 @@ namespace fs = std::filesystem;
 wasi::WasiContext* WasiOfStore(Caller& caller) {
   auto* state = static_cast<InvocationState*>(caller.store().user_data());
   return state ? state->wasi.get() : nullptr;
+}
+
+services::InstanceServices* ServicesOfStore(Caller& caller) {
+  auto* state = static_cast<InvocationState*>(caller.store().user_data());
+  if (!state || !state->app_services) return nullptr;
+  if (!state->services) {
+    const services::ComponentServices* component =
+        state->app_services->Component(*state->component_id);
+    if (!component) return nullptr;
+    state->services = std::make_unique<services::InstanceServices>(*state->app_services, *component);
+  }
+  return state->services.get();
 }
 
 Error ComponentError(const app::Component& component, std::string message) {
@@ -62,6 +75,12 @@ Result<std::unique_ptr<ComponentHost>> ComponentHost::Load(const app::App& app,
   host->engine_ = std::make_unique<Engine>(config);
   host->linker_ = std::make_unique<Linker>(*host->engine_);
   SPINDLE_TRY(wasi::AddPreview1(*host->linker_, &WasiOfStore));
+  SPINDLE_TRY(spin1::AddSpin1Imports(*host->linker_, &ServicesOfStore));
+  const services::RuntimeConfig runtime_config = host->options_.runtime_config
+                                                     ? *host->options_.runtime_config
+                                                     : services::DefaultRuntimeConfig(app.root);
+  SPINDLE_ASSIGN_OR_RETURN(host->services_,
+                           services::AppServices::Create(app, runtime_config, host->options_.services));
   if (!host->options_.log_dir.empty()) {
     std::error_code error;
     fs::create_directories(host->options_.log_dir, error);
@@ -90,7 +109,8 @@ Status ComponentHost::LoadComponent(const app::Component& component) {
   auto pre = linker_->Prepare(loaded.module);
   if (!pre.ok()) {
     return ComponentError(component, pre.error().ToString() +
-                                         " (Spindle provides wasi_snapshot_preview1)");
+                                         " (Spindle provides wasi_snapshot_preview1 and the "
+                                         "Spin 1 interfaces)");
   }
   loaded.pre = std::move(pre).value();
   for (const auto& [key, value] : component.environment) loaded.env.push_back(key + "=" + value);
@@ -169,6 +189,8 @@ StoreLimits LimitsFor(const HostOptions& options) {
 Invocation::Invocation(ComponentHost& host, const LoadedComponent& component)
     : host_(host), component_(component), store_(host.engine(), LimitsFor(host.options())) {
   store_.set_user_data(&state_);
+  state_.app_services = &host.services();
+  state_.component_id = &component.manifest->id;
 }
 
 Status Invocation::Start(wasi::WasiOptions options) {

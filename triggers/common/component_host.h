@@ -1,5 +1,5 @@
 // Loads an application's components once, at startup: compiles and
-// validates every module, links the host imports (WASI; later the Spin host
+// validates every module, links the host imports (WASI and the Spin 1 host
 // services), stages the component's files, and prepares an InstancePre.
 // Then creates one fresh, limited instance per request or message
 // (Invocation). Shared by every trigger.
@@ -17,6 +17,7 @@
 
 #include "app/app.h"
 #include "engine/embed/linker.h"
+#include "services/app_services.h"
 #include "triggers/common/epoch_ticker.h"
 #include "wasi/wasi_context.h"
 
@@ -31,6 +32,10 @@ struct HostOptions {
   std::filesystem::path log_dir;             // "<id>_stdout.txt", "<id>_stderr.txt"; empty: none
   bool guest_stdio_to_process = false;       // no log_dir: guests write to our fds 1 and 2
   BoundsChecks bounds_checks = BoundsChecks::kGuardPages;
+  // Backends of key-value stores and SQLite databases, variables providers;
+  // nullopt: Spin's defaults under <app root>/.spin.
+  std::optional<services::RuntimeConfig> runtime_config;
+  services::AppServicesOptions services;
 };
 
 struct LoadedComponent {
@@ -51,6 +56,7 @@ class ComponentHost {
   ComponentHost& operator=(const ComponentHost&) = delete;
 
   Engine& engine() { return *engine_; }
+  services::AppServices& services() { return *services_; }
   const HostOptions& options() const { return options_; }
   const app::App& app() const { return app_; }
   const LoadedComponent* Find(const std::string& id) const;
@@ -62,15 +68,21 @@ class ComponentHost {
 
   const app::App& app_;
   HostOptions options_;
+  std::unique_ptr<services::AppServices> services_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Linker> linker_;
   std::unordered_map<std::string, LoadedComponent> components_;
   std::unique_ptr<EpochTicker> ticker_;
 };
 
-// State a guest's host calls find through the store: its WASI context.
+// State a guest's host calls find through the store: its WASI context, and
+// its Spin services, made on the first call that needs them (most requests
+// never do).
 struct InvocationState {
   std::unique_ptr<wasi::WasiContext> wasi;
+  services::AppServices* app_services = nullptr;
+  const std::string* component_id = nullptr;
+  std::unique_ptr<services::InstanceServices> services;
 };
 
 // One guest run: a fresh store with the host's limits and deadline, a WASI
