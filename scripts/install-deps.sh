@@ -9,9 +9,11 @@ PACKAGES=(
   build-essential cmake ninja-build g++ clang-14 lld-14
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   libboost-dev libboost-system-dev
+  # Host services: SQLite key-value and databases, Redis, outbound HTTP
+  pkg-config libsqlite3-dev libhiredis-dev libcurl4-openssl-dev
   # Tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
-  libcurl4-openssl-dev
+  redis-server
   # Kubernetes deliverables: containerd parses the installer's config; YAML checks
   containerd python3-yaml
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime

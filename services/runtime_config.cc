@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -281,6 +282,13 @@ Result<RuntimeConfig> ParseRuntimeConfig(std::string_view text, const fs::path& 
   config.file = Absolute(file);
   std::optional<fs::path> state_dir;
   SPINDLE_TRY(reader.ReadTop(parsed.table(), &config, &state_dir));
+  // toml++ iterates keys sorted, so [[config_provider]] entries came before
+  // [[variables_provider]] ones; providers run in the order written.
+  std::stable_sort(config.variables_providers.begin(), config.variables_providers.end(),
+                   [](const VariablesProviderConfig& a, const VariablesProviderConfig& b) {
+                     return a.where.line != b.where.line ? a.where.line < b.where.line
+                                                         : a.where.column < b.where.column;
+                   });
   if (state_dir_override) {
     config.state_dir = state_dir_override->empty() ? fs::path() : Absolute(*state_dir_override);
   } else if (state_dir) {
