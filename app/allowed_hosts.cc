@@ -30,16 +30,6 @@ std::optional<uint16_t> ParsePort(std::string_view text) {
   return static_cast<uint16_t>(value);
 }
 
-std::optional<uint16_t> WellKnownPort(std::string_view scheme) {
-  if (scheme == "postgres") return 5432;
-  if (scheme == "mysql") return 3306;
-  if (scheme == "redis") return 6379;
-  if (scheme == "mqtt") return 1883;
-  if (scheme == "http") return 80;
-  if (scheme == "https") return 443;
-  return std::nullopt;
-}
-
 // Characters a URL host may not contain (WHATWG "forbidden host code points"
 // plus whitespace and '%').
 bool IsForbiddenHostChar(char c) {
@@ -194,6 +184,16 @@ Status ValidatePort(std::string_view port, std::string_view scheme) {
 }
 
 }  // namespace
+
+std::optional<uint16_t> WellKnownPort(std::string_view scheme) {
+  if (scheme == "postgres") return 5432;
+  if (scheme == "mysql") return 3306;
+  if (scheme == "redis") return 6379;
+  if (scheme == "mqtt") return 1883;
+  if (scheme == "http") return 80;
+  if (scheme == "https") return 443;
+  return std::nullopt;
+}
 
 Result<std::vector<std::string>> ConvertAllowedHttpHosts(const std::vector<std::string>& hosts,
                                                          size_t* bad_index) {

@@ -3,6 +3,8 @@
 // `allowed_outbound_hosts` grammar `scheme://host[:port]`.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +12,10 @@
 #include "engine/base/result.h"
 
 namespace spindle::app {
+
+// The port a scheme implies when an entry or URL gives none: postgres 5432,
+// mysql 3306, redis 6379, mqtt 1883, http 80, https 443; nullopt otherwise.
+std::optional<uint16_t> WellKnownPort(std::string_view scheme);
 
 // Converts a component's `allowed_http_hosts` list to `allowed_outbound_hosts`
 // entries: "insecure:allow-all" anywhere gives http://*:*, https://*:* and

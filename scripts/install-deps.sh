@@ -11,8 +11,11 @@ PACKAGES=(
   libboost-dev libboost-system-dev
   # oci/: SHA-256, tar, gzip, registry HTTP
   libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev
+  # Host services: SQLite key-value and databases, Redis, outbound HTTP
+  pkg-config libsqlite3-dev libhiredis-dev
   # Tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine python3 nodejs curl wrk
+  redis-server
   # OCI tests: a local registry and an independent image reader
   docker-registry skopeo
   # containerd shim: protobuf (ttrpc messages); its tests run a private

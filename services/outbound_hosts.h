@@ -67,6 +67,12 @@ class OutboundHosts {
     return Check(url, default_scheme).allowed;
   }
 
+  // The same for a URL another parser (libcurl's) has already split, so the
+  // host checked is exactly the host connected to. `host` may be an IPv6
+  // literal with or without brackets.
+  HostCheck CheckParts(std::string_view scheme, std::string_view host, uint16_t port,
+                       std::string_view url_for_messages) const;
+
   // True if `url` is relative (it would go to the app itself).
   static bool IsRelative(std::string_view url);
   const std::string& self_origin() const { return options_.self_origin; }

@@ -87,9 +87,16 @@ class OutboundRedis {
       const OutboundHosts& allowed, const std::string& address, const std::string& command,
       const std::vector<RedisParameter>& arguments, const std::string& component = "");
 
-  struct Pool;  // idle connections of one address; defined in outbound_redis.cc
+  struct Pool;   // idle connections of one address; defined in outbound_redis.cc
+  struct Reply;  // one hiredis reply; defined in outbound_redis.cc
 
  private:
+  // Checks, connects and runs one command; every failure is logged here.
+  Expected<std::unique_ptr<Reply>, RedisError> Run(const OutboundHosts& allowed,
+                                                   const std::string& address,
+                                                   const std::vector<std::string>& command,
+                                                   const std::string& component);
+
   OutboundRedisOptions options_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Pool>> pools_;

@@ -1,0 +1,141 @@
+// The `spin` key-value backend: Spin's SQLite schema, so a .spin directory
+// written by Spin can be read by Spindle and back.
+#include <mutex>
+
+#include "services/kv_backends.h"
+
+namespace spindle::services {
+
+class SqliteKvFile {
+ public:
+  explicit SqliteKvFile(SqliteDb db) : db_(std::move(db)) {}
+
+  std::mutex& mutex() { return mutex_; }
+  sqlite3* db() { return db_.get(); }
+
+ private:
+  std::mutex mutex_;
+  SqliteDb db_;
+};
+
+namespace {
+
+KvError Io(const std::string& message) { return KvError{KvError::Kind::kIo, message}; }
+
+// Binds text as-is (keys are UTF-8 from the guest; embedded NULs kept).
+void BindText(sqlite3_stmt* statement, int index, const std::string& text) {
+  sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+class SqliteKvBackend final : public KeyValueBackend {
+ public:
+  SqliteKvBackend(std::shared_ptr<SqliteKvFile> file, std::string store)
+      : file_(std::move(file)), store_(std::move(store)) {}
+
+  Expected<std::optional<std::vector<uint8_t>>, KvError> Get(const std::string& key) override {
+    std::lock_guard lock(file_->mutex());
+    Result<Statement> statement =
+        Prepare(file_->db(), "SELECT value FROM spin_key_value WHERE store = ? AND key = ?");
+    if (!statement.ok()) return Fail(Io(statement.error().message));
+    BindText(statement->get(), 1, store_);
+    BindText(statement->get(), 2, key);
+    const int code = sqlite3_step(statement->get());
+    if (code == SQLITE_DONE) return std::optional<std::vector<uint8_t>>();
+    if (code != SQLITE_ROW) return Fail(Io(SqliteMessage(file_->db(), code)));
+    const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(statement->get(), 0));
+    const int size = sqlite3_column_bytes(statement->get(), 0);
+    return std::optional<std::vector<uint8_t>>(std::vector<uint8_t>(data, data + size));
+  }
+
+  Expected<void, KvError> Set(const std::string& key, const std::vector<uint8_t>& value) override {
+    std::lock_guard lock(file_->mutex());
+    Result<Statement> statement = Prepare(
+        file_->db(),
+        "INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(store, key) DO UPDATE SET value = excluded.value");
+    if (!statement.ok()) return Fail(Io(statement.error().message));
+    BindText(statement->get(), 1, store_);
+    BindText(statement->get(), 2, key);
+    // A zero-length blob with a null pointer would bind NULL, which the
+    // NOT NULL column rejects; any non-null pointer makes it an empty blob.
+    static const uint8_t kEmpty = 0;
+    sqlite3_bind_blob(statement->get(), 3, value.empty() ? &kEmpty : value.data(),
+                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    return Step(statement->get());
+  }
+
+  Expected<void, KvError> Delete(const std::string& key) override {
+    std::lock_guard lock(file_->mutex());
+    Result<Statement> statement =
+        Prepare(file_->db(), "DELETE FROM spin_key_value WHERE store = ? AND key = ?");
+    if (!statement.ok()) return Fail(Io(statement.error().message));
+    BindText(statement->get(), 1, store_);
+    BindText(statement->get(), 2, key);
+    return Step(statement->get());
+  }
+
+  Expected<bool, KvError> Exists(const std::string& key) override {
+    std::lock_guard lock(file_->mutex());
+    Result<Statement> statement =
+        Prepare(file_->db(), "SELECT 1 FROM spin_key_value WHERE store = ? AND key = ?");
+    if (!statement.ok()) return Fail(Io(statement.error().message));
+    BindText(statement->get(), 1, store_);
+    BindText(statement->get(), 2, key);
+    const int code = sqlite3_step(statement->get());
+    if (code == SQLITE_ROW) return true;
+    if (code == SQLITE_DONE) return false;
+    return Fail(Io(SqliteMessage(file_->db(), code)));
+  }
+
+  Expected<std::vector<std::string>, KvError> GetKeys() override {
+    std::lock_guard lock(file_->mutex());
+    Result<Statement> statement =
+        Prepare(file_->db(), "SELECT key FROM spin_key_value WHERE store = ?");
+    if (!statement.ok()) return Fail(Io(statement.error().message));
+    BindText(statement->get(), 1, store_);
+    std::vector<std::string> keys;
+    for (;;) {
+      const int code = sqlite3_step(statement->get());
+      if (code == SQLITE_DONE) return keys;
+      if (code != SQLITE_ROW) return Fail(Io(SqliteMessage(file_->db(), code)));
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement->get(), 0));
+      keys.emplace_back(text ? text : "", sqlite3_column_bytes(statement->get(), 0));
+    }
+  }
+
+ private:
+  Expected<void, KvError> Step(sqlite3_stmt* statement) {
+    const int code = sqlite3_step(statement);
+    if (code == SQLITE_DONE) return {};
+    return Fail(Io(SqliteMessage(file_->db(), code)));
+  }
+
+  std::shared_ptr<SqliteKvFile> file_;
+  std::string store_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<SqliteKvFile>> OpenSqliteKvFile(const std::string& path) {
+  SPINDLE_ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(path.empty() ? ":memory:" : path));
+  char* message = nullptr;
+  const int code = sqlite3_exec(db.get(),
+                                "CREATE TABLE IF NOT EXISTS spin_key_value ("
+                                "store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+                                "PRIMARY KEY (store, key))",
+                                nullptr, nullptr, &message);
+  const std::string detail = message ? message : "";
+  sqlite3_free(message);
+  if (code != SQLITE_OK) {
+    return MakeError(Phase::kIo, (path.empty() ? ":memory:" : path) +
+                                     ": cannot create the spin_key_value table: " + detail);
+  }
+  return std::make_shared<SqliteKvFile>(std::move(db));
+}
+
+std::shared_ptr<KeyValueBackend> MakeSqliteKvBackend(std::shared_ptr<SqliteKvFile> file,
+                                                     std::string store) {
+  return std::make_shared<SqliteKvBackend>(std::move(file), std::move(store));
+}
+
+}  // namespace spindle::services
