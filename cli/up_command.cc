@@ -38,6 +38,8 @@ struct UpOptions {
   size_t max_header_bytes = 64 * 1024;
   double header_timeout_seconds = 15;
   std::string bounds = "guard";
+  std::string runtime_config_file;
+  std::string state_dir;
 };
 
 int Fail(const std::string& message) {
@@ -64,6 +66,8 @@ triggers::AppServerOptions ServerOptions(const UpOptions& options) {
   server.header_timeout =
       std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
   server.explicit_bounds_checks = options.bounds == "explicit";
+  server.runtime_config_file = options.runtime_config_file;
+  server.state_dir = options.state_dir;
   return server;
 }
 
@@ -77,6 +81,9 @@ int Up(UpOptions options) {
   if (options.listen.empty()) {
     const char* from_env = std::getenv("SPIN_HTTP_LISTEN_ADDR");
     options.listen = from_env && *from_env ? from_env : "127.0.0.1:3000";
+  }
+  if (options.runtime_config_file.empty()) {
+    if (const char* from_env = std::getenv("RUNTIME_CONFIG_FILE")) options.runtime_config_file = from_env;
   }
   if (!options.log_dir_given) {
     if (const char* from_env = std::getenv("SPIN_LOG_DIR")) {
@@ -143,6 +150,11 @@ void RegisterUpCommand(CLI::App& app) {
                  "Largest request header block (default 65536); larger ones get 431");
   up->add_option("--header-timeout", options->header_timeout_seconds,
                  "Seconds a client may take to send a request header (default 15)");
+  up->add_option("--runtime-config-file", options->runtime_config_file,
+                 "Key-value stores, SQLite databases and variables providers "
+                 "(default: none, or $RUNTIME_CONFIG_FILE)");
+  up->add_option("--state-dir", options->state_dir,
+                 "Where the default key-value store and SQLite database live (default .spin)");
   up->add_option("--bounds", options->bounds, "Memory bounds checks: guard or explicit")
       ->check(CLI::IsMember({"guard", "explicit"}));
   up->callback([options] { std::exit(Up(*options)); });

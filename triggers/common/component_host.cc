@@ -168,6 +168,17 @@ Status ComponentHost::StageFiles(const app::Component& component, LoadedComponen
   return Ok();
 }
 
+wasi::WasiOptions ComponentHost::GuestStdio(const LoadedComponent& component) const {
+  auto log = [](int fd) {
+    return fd >= 0 ? wasi::StreamBinding::HostFd(fd) : wasi::StreamBinding::Closed();
+  };
+  wasi::WasiOptions options;
+  options.stdin_binding = wasi::StreamBinding::Closed();
+  options.stdout_binding = log(component.stdout_log);
+  options.stderr_binding = log(component.stderr_log);
+  return options;
+}
+
 const LoadedComponent* ComponentHost::Find(const std::string& id) const {
   auto found = components_.find(id);
   return found == components_.end() ? nullptr : &found->second;

@@ -60,6 +60,9 @@ class ComponentHost {
   const HostOptions& options() const { return options_; }
   const app::App& app() const { return app_; }
   const LoadedComponent* Find(const std::string& id) const;
+  // WASI stdio for a non-CGI guest: no stdin, stdout and stderr to the
+  // component's log files (or nowhere).
+  wasi::WasiOptions GuestStdio(const LoadedComponent& component) const;
 
  private:
   ComponentHost(const app::App& app, HostOptions options);

@@ -185,16 +185,8 @@ HttpResponse HttpTrigger::Execute(const http::RouteMatch& match, const HttpReque
 
   HeaderList headers = request.headers;
   for (const http::MetadataEntry& entry : metadata) headers.emplace_back(entry.header, entry.value);
-  wasi::WasiOptions wasi_options;
-  wasi_options.stdin_binding = wasi::StreamBinding::Closed();
-  wasi_options.stdout_binding = component.stdout_log >= 0
-                                    ? wasi::StreamBinding::HostFd(component.stdout_log)
-                                    : wasi::StreamBinding::Closed();
-  wasi_options.stderr_binding = component.stderr_log >= 0
-                                    ? wasi::StreamBinding::HostFd(component.stderr_log)
-                                    : wasi::StreamBinding::Closed();
   Invocation invocation(host_, component);
-  if (Status started = invocation.Start(std::move(wasi_options)); !started.ok()) {
+  if (Status started = invocation.Start(host_.GuestStdio(component)); !started.ok()) {
     log_detail = invocation.Describe(started.error());
     return HttpResponse::Empty(500);
   }

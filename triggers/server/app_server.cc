@@ -11,7 +11,9 @@
 
 #include "app/manifest.h"
 #include "triggers/common/component_host.h"
+#include "services/runtime_config.h"
 #include "triggers/http/http_trigger.h"
+#include "triggers/redis/redis_trigger.h"
 
 namespace spindle::triggers {
 
@@ -24,6 +26,7 @@ AppServer::~AppServer() {
   // The trigger uses the host, and the host's staged files live in the
   // temporary directory: tear down in that order.
   trigger_.reset();
+  redis_trigger_.reset();
   host_.reset();
   if (!own_temp_dir_.empty()) {
     std::error_code ignored;
@@ -46,11 +49,9 @@ Result<std::unique_ptr<AppServer>> AppServer::Create(app::App app, AppServerOpti
 
 Status AppServer::Prepare() {
   const std::string manifest = app_.manifest_path.string();
-  if (!app_.redis_triggers.empty()) {
-    return MakeError(Phase::kUsage,
-                     manifest + ": the redis trigger is not supported by this version of Spindle yet");
+  if (app_.http_triggers.empty() && app_.redis_triggers.empty()) {
+    return MakeError(Phase::kUsage, manifest + ": no HTTP or Redis triggers");
   }
-  if (app_.http_triggers.empty()) return MakeError(Phase::kUsage, manifest + ": no HTTP triggers");
 
   HostOptions host_options;
   host_options.request_timeout = options_.request_timeout;
@@ -74,9 +75,42 @@ Status AppServer::Prepare() {
     host_options.staging_dir = options_.temp_dir;
   }
 
+  std::optional<fs::path> state_dir;
+  if (!options_.state_dir.empty()) state_dir = fs::absolute(options_.state_dir);
+  if (!options_.runtime_config_file.empty()) {
+    auto config = services::LoadRuntimeConfig(fs::absolute(options_.runtime_config_file),
+                                              app_.root, state_dir);
+    if (!config.ok()) return std::move(config).error();
+    host_options.runtime_config = std::move(config).value();
+  } else {
+    host_options.runtime_config = services::DefaultRuntimeConfig(app_.root);
+    if (state_dir) {
+      // The defaults live in the state directory, so move them with it.
+      services::RuntimeConfig& config = *host_options.runtime_config;
+      config.state_dir = *state_dir;
+      config.key_value_stores["default"].path = *state_dir / "sqlite_key_value.db";
+      config.sqlite_databases["default"].path = *state_dir / "sqlite_db.db";
+    }
+  }
+  if (!options_.log_dir && host_options.runtime_config->log_dir) {
+    host_options.log_dir = *host_options.runtime_config->log_dir;
+  }
+  host_options.services.self_origin = "http://" + options_.listen;
+
   auto host = ComponentHost::Load(app_, host_options);
   if (!host.ok()) return std::move(host).error();
   host_ = std::move(host).value();
+
+  if (!app_.redis_triggers.empty()) {
+    RedisTriggerOptions redis_options;
+    redis_options.workers = options_.workers;
+    redis_options.queue_capacity = options_.queue;
+    redis_options.quiet = options_.quiet;
+    auto redis = RedisTrigger::Create(*host_, redis_options);
+    if (!redis.ok()) return std::move(redis).error();
+    redis_trigger_ = std::move(redis).value();
+  }
+  if (app_.http_triggers.empty()) return Ok();
 
   HttpTriggerOptions http_options;
   http_options.listen = options_.listen;
@@ -92,15 +126,28 @@ Status AppServer::Prepare() {
   return Ok();
 }
 
-Status AppServer::Listen() { return trigger_->Listen(); }
+Status AppServer::Listen() { return trigger_ ? trigger_->Listen() : Ok(); }
 
-std::string AppServer::local_address() const { return trigger_->local_address(); }
+std::string AppServer::local_address() const { return trigger_ ? trigger_->local_address() : ""; }
 
-std::string AppServer::Banner() const { return trigger_->Banner(); }
+std::string AppServer::Banner() const {
+  return (trigger_ ? trigger_->Banner() : "") + (redis_trigger_ ? redis_trigger_->Banner() : "");
+}
 
-void AppServer::Run() { trigger_->Run(); }
+void AppServer::Run() {
+  if (!trigger_) return redis_trigger_->Run();
+  if (!redis_trigger_) return trigger_->Run();
+  // Both: the Redis trigger waits on its own thread.
+  std::thread redis([this] { redis_trigger_->Run(); });
+  trigger_->Run();
+  redis_trigger_->Stop();
+  redis.join();
+}
 
-void AppServer::Stop() { trigger_->Stop(); }
+void AppServer::Stop() {
+  if (trigger_) trigger_->Stop();
+  if (redis_trigger_) redis_trigger_->Stop();
+}
 
 sigset_t BlockStopSignals() {
   sigset_t signals;

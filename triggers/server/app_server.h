@@ -1,6 +1,6 @@
-// Serving one Spin application over HTTP: load the manifest, compile and link
-// its components (ComponentHost), build the HTTP trigger, listen, and run
-// until stopped. `spindle up` and the containerd shim both serve apps this
+// Serving one Spin application: load the manifest and the runtime config,
+// compile and link its components (ComponentHost), build its HTTP and Redis
+// triggers, listen, and run until stopped. `spindle up` and the containerd shim both serve apps this
 // way; each adds only its own way of finding the app and of being stopped.
 //
 // Thread safety: Stop may be called from any thread (a signal waiter); the
@@ -24,6 +24,7 @@ namespace spindle::triggers {
 
 class ComponentHost;
 class HttpTrigger;
+class RedisTrigger;
 
 struct AppServerOptions {
   std::string listen = "127.0.0.1:3000";
@@ -45,6 +46,10 @@ struct AppServerOptions {
   size_t max_header_bytes = 64 * 1024;
   std::chrono::milliseconds header_timeout{15000};
   bool explicit_bounds_checks = false;
+  // runtime-config.toml (key-value stores, SQLite databases, variables
+  // providers); empty: Spin's defaults.
+  std::filesystem::path runtime_config_file;
+  std::filesystem::path state_dir;  // empty: the file's, else <app root>/.spin
 };
 
 class AppServer {
@@ -76,7 +81,8 @@ class AppServer {
   AppServerOptions options_;
   std::filesystem::path own_temp_dir_;
   std::unique_ptr<ComponentHost> host_;
-  std::unique_ptr<HttpTrigger> trigger_;
+  std::unique_ptr<HttpTrigger> trigger_;        // null without HTTP triggers
+  std::unique_ptr<RedisTrigger> redis_trigger_;  // null without Redis triggers
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread and returns them. Call it
