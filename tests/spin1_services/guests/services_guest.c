@@ -14,6 +14,8 @@
 //   /kv/exists?store=S&key=K
 //   /kv/keys?store=S                          get-keys, in the order the host gives
 //   /kv/badhandle                             get on a handle never opened
+//   /kv/badptr                                open with a name pointer outside memory
+//                                             (the host must trap the guest)
 //   /config?key=K                             spin-config get-config
 //   /http?url=U[&method=N][&body=B][&header=NAME:VALUE]
 //                                             wasi-outbound-http request; ok <status> <body>
@@ -242,6 +244,11 @@ static int open_store(uint32_t* handle) {
 
 static void key_value(const char* op) {
   uint32_t store = 0;
+  if (strcmp(op, "badptr") == 0) {
+    kv_open((const char*)0xfffffff0u, 64, area);
+    puts_("ok (not trapped)");
+    return;
+  }
   if (strcmp(op, "badhandle") == 0) {
     kv_get(12345, S("k"), area);
     if (area[0]) put_variant_error(area, 4, 5);
