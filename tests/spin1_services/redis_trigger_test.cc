@@ -119,7 +119,7 @@ class RedisTriggerTest : public ::testing::Test {
     ASSERT_TRUE(redis_->Ping()) << "redis-server did not start on port " << port_;
     WriteFile(app_.path() + "/spin.toml", Manifest(port_));
     std::string error;
-    ASSERT_TRUE(server_.Start(app_.path(), {"--request-timeout", "1"}, error)) << error;
+    ASSERT_TRUE(server_.Start(app_.path(), args_, error)) << error;
     ASSERT_TRUE(server_.WaitForOutput("subscribed at", milliseconds(10000))) << server_.Stderr();
   }
 
@@ -127,6 +127,7 @@ class RedisTriggerTest : public ::testing::Test {
     return server_.log_dir() + "/" + component + "_stdout.txt";
   }
 
+  std::vector<std::string> args_ = {"--request-timeout", "1"};
   int port_ = 0;
   std::optional<RedisOnPort> redis_;
   TempDir app_;
@@ -171,6 +172,24 @@ TEST_F(RedisTriggerTest, ResubscribesAfterRedisRestarts) {
   ASSERT_TRUE(server_.WaitForOutput("resubscribed at", milliseconds(15000))) << server_.Stderr();
   EXPECT_EQ(redis_->Publish("news", "back"), 1);
   EXPECT_TRUE(WaitForText(Log("first"), "first got back count=1", milliseconds(10000)));
+}
+
+// One worker and a queue of one: the subscription waits instead of
+// dropping what does not fit.
+class RedisTriggerSmallQueue : public RedisTriggerTest {
+ protected:
+  RedisTriggerSmallQueue() { args_ = {"--workers", "1", "--queue", "1", "--quiet"}; }
+};
+
+TEST_F(RedisTriggerSmallQueue, AFullQueueLosesNoMessage) {
+  constexpr int kMessages = 300;
+  for (int i = 0; i < kMessages; ++i) redis_->Publish("other", "m" + std::to_string(i));
+  EXPECT_TRUE(WaitForText(Log("second"), "second got m" + std::to_string(kMessages - 1) + " ",
+                          milliseconds(30000)));
+  const std::string log = ReadFile(Log("second"));
+  for (int i = 0; i < kMessages; ++i) {
+    EXPECT_NE(log.find("second got m" + std::to_string(i) + " "), std::string::npos) << i;
+  }
 }
 
 TEST(RedisTriggerStartup, AComponentWithoutTheRedisExportIsRefused) {

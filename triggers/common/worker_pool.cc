@@ -13,6 +13,7 @@ WorkerPool::~WorkerPool() {
     stopping_ = true;
   }
   ready_.notify_all();
+  space_.notify_all();
   for (std::thread& thread : threads_) thread.join();
 }
 
@@ -20,6 +21,17 @@ bool WorkerPool::Submit(std::function<void()> job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_ || jobs_.size() >= capacity_) return false;
+    jobs_.push_back(std::move(job));
+  }
+  ready_.notify_one();
+  return true;
+}
+
+bool WorkerPool::SubmitWaiting(std::function<void()> job) {
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    space_.wait(lock, [this] { return stopping_ || jobs_.size() < capacity_; });
+    if (stopping_) return false;
     jobs_.push_back(std::move(job));
   }
   ready_.notify_one();
@@ -37,6 +49,7 @@ void WorkerPool::DiscardQueued() {
     std::lock_guard<std::mutex> lock(mutex_);
     dropped.swap(jobs_);
   }
+  space_.notify_all();
   // Destroyed outside the lock: a job's captures may take locks of their own.
 }
 
@@ -50,6 +63,7 @@ void WorkerPool::Work() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
+    space_.notify_one();
     job();
   }
 }

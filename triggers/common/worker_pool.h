@@ -22,6 +22,10 @@ class WorkerPool {
 
   // Queues `job`; false when the queue is full.
   bool Submit(std::function<void()> job);
+  // Queues `job`, waiting while the queue is full (back-pressure for a
+  // source that can wait, such as a Redis subscription); false only when
+  // the pool is stopping.
+  bool SubmitWaiting(std::function<void()> job);
 
   size_t queued() const;
 
@@ -34,6 +38,7 @@ class WorkerPool {
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;
+  std::condition_variable space_;
   std::deque<std::function<void()>> jobs_;
   size_t capacity_;
   bool stopping_ = false;

@@ -122,10 +122,9 @@ void RedisTrigger::Dispatch(const Server& server, const std::string& channel, st
   for (const Subscription& subscription : server.subscriptions) {
     if (subscription.channel != channel) continue;
     const std::string& component = subscription.component;
-    if (!workers_->Submit([this, channel, component, payload] { Handle(channel, component, payload); })) {
-      spdlog::error("redis {} -> {}: dropped, {} messages are already waiting", channel, component,
-                    options_.queue_capacity);
-    }
+    // A full queue holds the subscription back (Redis buffers for us)
+    // rather than dropping messages.
+    workers_->SubmitWaiting([this, channel, component, payload] { Handle(channel, component, payload); });
   }
 }
 

@@ -18,7 +18,7 @@ namespace spindle::triggers {
 
 struct RedisTriggerOptions {
   size_t workers = 0;            // 0: four per core
-  size_t queue_capacity = 4096;  // messages waiting for a worker; more are dropped, logged
+  size_t queue_capacity = 4096;  // messages waiting for a worker; beyond, reading pauses
   bool quiet = false;            // no per-message log lines
 };
 
