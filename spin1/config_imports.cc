@@ -4,11 +4,11 @@
 
 namespace spindle::spin1 {
 
-Status AddConfigImports(Linker& linker, ServicesOf services_of) {
+Status AddConfigImports(Linker& linker, ContextOf context_of) {
   return linker.Func("spin-config", "get-config",
-                     [services_of](Caller& caller, uint32_t key, uint32_t key_length,
+                     [context_of](Caller& caller, uint32_t key, uint32_t key_length,
                                    uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto name = call.String(key, key_length);
     if (!name) return;
     auto value = call.services().GetConfig(*name);

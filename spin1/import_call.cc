@@ -8,9 +8,9 @@ void ResultRecord::U16(size_t offset, uint16_t value) {
   std::memcpy(bytes_.data() + offset, &value, 2);
 }
 
-ImportCall::ImportCall(Caller& caller, ServicesOf services_of) : caller_(caller) {
-  services_ = services_of(caller);
-  if (!services_ || !caller.instance()) {
+ImportCall::ImportCall(Caller& caller, ContextOf context_of) : caller_(caller) {
+  context_ = context_of(caller);
+  if (!context_ || !caller.instance()) {
     Trap("Spin host services are not available to this instance");
     return;
   }

@@ -13,12 +13,13 @@
 #include "engine/rt/function.h"
 #include "services/app_services.h"
 #include "spin1/guest_abi.h"
+#include "spin1/instance_context.h"
 
 namespace spindle::spin1 {
 
-// Finds the services of the instance making the call (null: none, which
+// Finds the context of the instance making the call (null: none, which
 // traps the guest).
-using ServicesOf = services::InstanceServices* (*)(Caller& caller);
+using ContextOf = InstanceContext* (*)(Caller& caller);
 
 // A result record under construction: only the bytes of the case taken are
 // written, so a record never spills past the guest's area.
@@ -37,13 +38,14 @@ class ResultRecord {
 
 class ImportCall {
  public:
-  ImportCall(Caller& caller, ServicesOf services_of);
+  ImportCall(Caller& caller, ContextOf context_of);
 
   // False when the call cannot go on; the guest has been trapped.
   bool ok() const { return ok_; }
-  services::InstanceServices& services() { return *services_; }
+  services::InstanceServices& services() { return context_->services; }
+  InstanceContext& context() { return *context_; }
   GuestAbi& abi() { return *abi_; }
-  const std::string& component() const { return services_->component().id; }
+  const std::string& component() const { return context_->services.component().id; }
 
   // Arguments. nullopt means the guest was trapped.
   std::optional<std::string> String(uint32_t pointer, uint32_t length);
@@ -62,7 +64,7 @@ class ImportCall {
 
  private:
   Caller& caller_;
-  services::InstanceServices* services_ = nullptr;
+  InstanceContext* context_ = nullptr;
   std::optional<GuestAbi> abi_;
   bool ok_ = true;
 };

@@ -33,12 +33,12 @@ void ReturnResult(ImportCall& call, uint32_t retptr,
 
 }  // namespace
 
-Status AddKeyValueImports(Linker& linker, ServicesOf services_of) {
+Status AddKeyValueImports(Linker& linker, ContextOf context_of) {
   static_assert(kIoCase == 5, "the io case is the sixth of key-value's error variant");
   SPINDLE_TRY(linker.Func("key-value", "open",
-                          [services_of](Caller& caller, uint32_t name, uint32_t name_length,
+                          [context_of](Caller& caller, uint32_t name, uint32_t name_length,
                                         uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto label = call.String(name, name_length);
     if (!label) return;
     auto handle = call.services().key_value().Open(*label);
@@ -48,9 +48,9 @@ Status AddKeyValueImports(Linker& linker, ServicesOf services_of) {
     });
   }));
   SPINDLE_TRY(linker.Func("key-value", "get",
-                          [services_of](Caller& caller, uint32_t store, uint32_t key,
+                          [context_of](Caller& caller, uint32_t store, uint32_t key,
                                         uint32_t key_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto name = call.String(key, key_length);
     if (!name) return;
     auto value = call.services().key_value().Get(store, *name);
@@ -61,10 +61,10 @@ Status AddKeyValueImports(Linker& linker, ServicesOf services_of) {
     });
   }));
   SPINDLE_TRY(linker.Func("key-value", "set",
-                          [services_of](Caller& caller, uint32_t store, uint32_t key,
+                          [context_of](Caller& caller, uint32_t store, uint32_t key,
                                         uint32_t key_length, uint32_t value,
                                         uint32_t value_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto name = call.String(key, key_length);
     auto bytes = call.Bytes(value, value_length);
     if (!name || !bytes) return;
@@ -72,18 +72,18 @@ Status AddKeyValueImports(Linker& linker, ServicesOf services_of) {
     ReturnResult(call, retptr, done, [](ResultRecord&) { return size_t{1}; });
   }));
   SPINDLE_TRY(linker.Func("key-value", "delete",
-                          [services_of](Caller& caller, uint32_t store, uint32_t key,
+                          [context_of](Caller& caller, uint32_t store, uint32_t key,
                                         uint32_t key_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto name = call.String(key, key_length);
     if (!name) return;
     auto done = call.services().key_value().Delete(store, *name);
     ReturnResult(call, retptr, done, [](ResultRecord&) { return size_t{1}; });
   }));
   SPINDLE_TRY(linker.Func("key-value", "exists",
-                          [services_of](Caller& caller, uint32_t store, uint32_t key,
+                          [context_of](Caller& caller, uint32_t store, uint32_t key,
                                         uint32_t key_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto name = call.String(key, key_length);
     if (!name) return;
     auto exists = call.services().key_value().Exists(store, *name);
@@ -93,8 +93,8 @@ Status AddKeyValueImports(Linker& linker, ServicesOf services_of) {
     });
   }));
   SPINDLE_TRY(linker.Func("key-value", "get-keys",
-                          [services_of](Caller& caller, uint32_t store, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+                          [context_of](Caller& caller, uint32_t store, uint32_t retptr) {
+    ImportCall call(caller, context_of);
     if (!call.ok()) return;
     auto keys = call.services().key_value().GetKeys(store);
     ReturnResult(call, retptr, keys, [&](ResultRecord& record) {
@@ -103,8 +103,8 @@ Status AddKeyValueImports(Linker& linker, ServicesOf services_of) {
       return size_t{12};
     });
   }));
-  return linker.Func("key-value", "close", [services_of](Caller& caller, uint32_t store) {
-    ImportCall call(caller, services_of);
+  return linker.Func("key-value", "close", [context_of](Caller& caller, uint32_t store) {
+    ImportCall call(caller, context_of);
     if (call.ok()) call.services().key_value().Close(store);
   });
 }

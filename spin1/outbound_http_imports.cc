@@ -26,15 +26,15 @@ uint32_t LowerHeaders(ImportCall& call, const services::HttpHeaders& headers) {
 
 }  // namespace
 
-Status AddOutboundHttpImports(Linker& linker, ServicesOf services_of) {
+Status AddOutboundHttpImports(Linker& linker, ContextOf context_of) {
   return linker.Func(
       "wasi-outbound-http", "request",
-      [services_of](Caller& caller, uint32_t method, uint32_t uri, uint32_t uri_length,
+      [context_of](Caller& caller, uint32_t method, uint32_t uri, uint32_t uri_length,
                     uint32_t headers, uint32_t header_count, uint32_t params,
                     uint32_t param_count, uint32_t body_tag, uint32_t body, uint32_t body_length,
                     uint32_t retptr) {
         (void)params, (void)param_count;  // Spin ignores request params too
-        ImportCall call(caller, services_of);
+        ImportCall call(caller, context_of);
         if (!call.ok()) return;
         if (method >= kMethodCount) return call.Trap("invalid http method " + std::to_string(method));
         if (body_tag > 1) return call.Trap("invalid option tag for the request body");

@@ -89,14 +89,14 @@ std::optional<std::vector<services::RedisParameter>> ReadParameters(ImportCall& 
 
 }  // namespace
 
-Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
+Status AddOutboundRedisImports(Linker& linker, ContextOf context_of) {
   constexpr char kModule[] = "outbound-redis";
   SPINDLE_TRY(linker.Func(kModule, "publish",
-                          [services_of](Caller& caller, uint32_t address, uint32_t address_length,
+                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                         uint32_t channel, uint32_t channel_length,
                                         uint32_t payload, uint32_t payload_length,
                                         uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto where = call.String(address, address_length);
     auto name = call.String(channel, channel_length);
     auto bytes = call.Bytes(payload, payload_length);
@@ -106,9 +106,9 @@ Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
                s.redis().Publish(s.outbound_hosts(), *where, *name, *bytes, call.component()));
   }));
   SPINDLE_TRY(linker.Func(kModule, "get",
-                          [services_of](Caller& caller, uint32_t address, uint32_t address_length,
+                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                         uint32_t key, uint32_t key_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto where = call.String(address, address_length);
     auto name = call.String(key, key_length);
     if (!where || !name) return;
@@ -118,10 +118,10 @@ Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
     ReturnList(call, retptr, call.Lower(AsText(*value)), value->size());
   }));
   SPINDLE_TRY(linker.Func(kModule, "set",
-                          [services_of](Caller& caller, uint32_t address, uint32_t address_length,
+                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                         uint32_t key, uint32_t key_length, uint32_t value,
                                         uint32_t value_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto where = call.String(address, address_length);
     auto name = call.String(key, key_length);
     auto bytes = call.Bytes(value, value_length);
@@ -131,9 +131,9 @@ Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
                s.redis().Set(s.outbound_hosts(), *where, *name, *bytes, call.component()));
   }));
   SPINDLE_TRY(linker.Func(kModule, "incr",
-                          [services_of](Caller& caller, uint32_t address, uint32_t address_length,
+                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                         uint32_t key, uint32_t key_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto where = call.String(address, address_length);
     auto name = call.String(key, key_length);
     if (!where || !name) return;
@@ -141,9 +141,9 @@ Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
     ReturnCount(call, retptr, s.redis().Incr(s.outbound_hosts(), *where, *name, call.component()));
   }));
   SPINDLE_TRY(linker.Func(kModule, "del",
-                          [services_of](Caller& caller, uint32_t address, uint32_t address_length,
+                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                         uint32_t keys, uint32_t key_count, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto where = call.String(address, address_length);
     auto names = call.StringList(keys, key_count);
     if (!where || !names) return;
@@ -153,11 +153,11 @@ Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
   for (const char* name : {"sadd", "srem"}) {
     const bool add = std::string_view(name) == "sadd";
     SPINDLE_TRY(linker.Func(kModule, name,
-                            [services_of, add](Caller& caller, uint32_t address,
+                            [context_of, add](Caller& caller, uint32_t address,
                                                uint32_t address_length, uint32_t key,
                                                uint32_t key_length, uint32_t values,
                                                uint32_t value_count, uint32_t retptr) {
-      ImportCall call(caller, services_of);
+      ImportCall call(caller, context_of);
       auto where = call.String(address, address_length);
       auto set = call.String(key, key_length);
       auto members = call.StringList(values, value_count);
@@ -170,9 +170,9 @@ Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
     }));
   }
   SPINDLE_TRY(linker.Func(kModule, "smembers",
-                          [services_of](Caller& caller, uint32_t address, uint32_t address_length,
+                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                         uint32_t key, uint32_t key_length, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto where = call.String(address, address_length);
     auto set = call.String(key, key_length);
     if (!where || !set) return;
@@ -182,10 +182,10 @@ Status AddOutboundRedisImports(Linker& linker, ServicesOf services_of) {
     ReturnList(call, retptr, call.LowerStringList(*members), members->size());
   }));
   return linker.Func(kModule, "execute",
-                     [services_of](Caller& caller, uint32_t address, uint32_t address_length,
+                     [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                    uint32_t command, uint32_t command_length, uint32_t arguments,
                                    uint32_t argument_count, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto where = call.String(address, address_length);
     auto verb = call.String(command, command_length);
     auto parameters = ReadParameters(call, arguments, argument_count);

@@ -2,12 +2,13 @@
 
 namespace spindle::spin1 {
 
-Status AddSpin1Imports(Linker& linker, ServicesOf services_of) {
-  SPINDLE_TRY(AddKeyValueImports(linker, services_of));
-  SPINDLE_TRY(AddConfigImports(linker, services_of));
-  SPINDLE_TRY(AddOutboundHttpImports(linker, services_of));
-  SPINDLE_TRY(AddOutboundRedisImports(linker, services_of));
-  SPINDLE_TRY(AddSqliteImports(linker, services_of));
+Status AddSpin1Imports(Linker& linker, ContextOf context_of) {
+  SPINDLE_TRY(AddKeyValueImports(linker, context_of));
+  SPINDLE_TRY(AddConfigImports(linker, context_of));
+  SPINDLE_TRY(AddOutboundHttpImports(linker, context_of));
+  SPINDLE_TRY(AddOutboundRedisImports(linker, context_of));
+  SPINDLE_TRY(AddSqliteImports(linker, context_of));
+  SPINDLE_TRY(AddExperimentalHttpImports(linker, context_of));
   return Ok();
 }
 

@@ -103,11 +103,11 @@ uint32_t LowerRows(ImportCall& call, const std::vector<services::RowResult>& row
 
 }  // namespace
 
-Status AddSqliteImports(Linker& linker, ServicesOf services_of) {
+Status AddSqliteImports(Linker& linker, ContextOf context_of) {
   SPINDLE_TRY(linker.Func("sqlite", "open",
-                          [services_of](Caller& caller, uint32_t name, uint32_t name_length,
+                          [context_of](Caller& caller, uint32_t name, uint32_t name_length,
                                         uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto label = call.String(name, name_length);
     if (!label) return;
     auto connection = call.services().sqlite().Open(*label);
@@ -117,10 +117,10 @@ Status AddSqliteImports(Linker& linker, ServicesOf services_of) {
     call.Return(retptr, record, 8);
   }));
   SPINDLE_TRY(linker.Func("sqlite", "execute",
-                          [services_of](Caller& caller, uint32_t connection, uint32_t statement,
+                          [context_of](Caller& caller, uint32_t connection, uint32_t statement,
                                         uint32_t statement_length, uint32_t parameters,
                                         uint32_t parameter_count, uint32_t retptr) {
-    ImportCall call(caller, services_of);
+    ImportCall call(caller, context_of);
     auto sql = call.String(statement, statement_length);
     auto values = ReadValues(call, parameters, parameter_count);
     if (!sql || !values) return;
@@ -133,8 +133,8 @@ Status AddSqliteImports(Linker& linker, ServicesOf services_of) {
     record.U32(16, static_cast<uint32_t>(result->rows.size()));
     call.Return(retptr, record, 20);
   }));
-  return linker.Func("sqlite", "close", [services_of](Caller& caller, uint32_t connection) {
-    ImportCall call(caller, services_of);
+  return linker.Func("sqlite", "close", [context_of](Caller& caller, uint32_t connection) {
+    ImportCall call(caller, context_of);
     if (call.ok()) call.services().sqlite().Close(connection);
   });
 }

@@ -48,6 +48,13 @@ sqlite_databases = ["default"]
 message = "{{ greeting }} world"
 env_value = "{{ from_env }}"
 token = "{{ secret_token }}"
+[[trigger.http]]
+route = "/wagi/..."
+component = "wagi"
+executor = { type = "wagi" }
+[component.wagi]
+source = "@WAGI_HTTP@"
+allowed_outbound_hosts = ["http://127.0.0.1:@HTTP_PORT@"]
 )";
 
 constexpr char kSecret[] = "s3cr3t-do-not-log";
@@ -74,6 +81,7 @@ class Spin1Services : public ::testing::Test {
     Replace(text, "@REDIS_PORT@", std::to_string(redis_.port()));
     Replace(text, "@HTTP_PORT@", std::to_string(upstream_.port()));
     Replace(text, "@GUEST@", ServicesGuest());
+    Replace(text, "@WAGI_HTTP@", std::string(SPINDLE_SERVICES_GUEST_DIR) + "/wagi_http_guest.wasm");
     WriteFile(app_.path() + "/spin.toml", text);
   }
 
@@ -183,6 +191,15 @@ TEST_F(Spin1Services, OutboundHttpReachesAllowedHostsOnly) {
   EXPECT_EQ(upstream_.requests(), 1);
   EXPECT_NE(server_->Stderr().find("spin.toml:12:"), std::string::npos)
       << "the denial names the manifest line: " << server_->Stderr();
+}
+
+TEST_F(Spin1Services, WagiModulesReachAllowedHostsThroughWasiExperimentalHttp) {
+  ASSERT_TRUE(Start());
+  EXPECT_EQ(Call("/wagi/fetch?url=" + upstream_.url("/from-wagi")),
+            "status=200 x-test-upstream=yes body=upstream saw GET /from-wagi");
+  EXPECT_EQ(Call("/wagi/fetch?url=http://127.0.0.2:" + std::to_string(upstream_.port()) + "/"),
+            "error=7");  // destination_not_allowed
+  EXPECT_EQ(upstream_.requests(), 1);
 }
 
 TEST_F(Spin1Services, OutboundRedisRunsEveryOperation) {

@@ -22,16 +22,16 @@ wasi::WasiContext* WasiOfStore(Caller& caller) {
   return state ? state->wasi.get() : nullptr;
 }
 
-services::InstanceServices* ServicesOfStore(Caller& caller) {
+spin1::InstanceContext* Spin1ContextOfStore(Caller& caller) {
   auto* state = static_cast<InvocationState*>(caller.store().user_data());
   if (!state || !state->app_services) return nullptr;
-  if (!state->services) {
+  if (!state->spin1) {
     const services::ComponentServices* component =
         state->app_services->Component(*state->component_id);
     if (!component) return nullptr;
-    state->services = std::make_unique<services::InstanceServices>(*state->app_services, *component);
+    state->spin1 = std::make_unique<spin1::InstanceContext>(*state->app_services, *component);
   }
-  return state->services.get();
+  return state->spin1.get();
 }
 
 Error ComponentError(const app::Component& component, std::string message) {
@@ -75,7 +75,7 @@ Result<std::unique_ptr<ComponentHost>> ComponentHost::Load(const app::App& app,
   host->engine_ = std::make_unique<Engine>(config);
   host->linker_ = std::make_unique<Linker>(*host->engine_);
   SPINDLE_TRY(wasi::AddPreview1(*host->linker_, &WasiOfStore));
-  SPINDLE_TRY(spin1::AddSpin1Imports(*host->linker_, &ServicesOfStore));
+  SPINDLE_TRY(spin1::AddSpin1Imports(*host->linker_, &Spin1ContextOfStore));
   const services::RuntimeConfig runtime_config = host->options_.runtime_config
                                                      ? *host->options_.runtime_config
                                                      : services::DefaultRuntimeConfig(app.root);

@@ -18,6 +18,7 @@
 #include "app/app.h"
 #include "engine/embed/linker.h"
 #include "services/app_services.h"
+#include "spin1/instance_context.h"
 #include "triggers/common/epoch_ticker.h"
 #include "wasi/wasi_context.h"
 
@@ -85,7 +86,7 @@ struct InvocationState {
   std::unique_ptr<wasi::WasiContext> wasi;
   services::AppServices* app_services = nullptr;
   const std::string* component_id = nullptr;
-  std::unique_ptr<services::InstanceServices> services;
+  std::unique_ptr<spin1::InstanceContext> spin1;
 };
 
 // One guest run: a fresh store with the host's limits and deadline, a WASI
