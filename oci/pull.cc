@@ -108,6 +108,7 @@ Result<PulledApp> PullApp(const Reference& reference, const PullOptions& options
   SPINDLE_ASSIGN_OR_RETURN(std::string config_bytes, ReadFileToString(BlobPath(cache_root, config.digest)));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "manifest.json", manifest.bytes));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "config.json", config_bytes));
+  SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "spin.json", locked_json));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "digest", manifest.digest + "\n"));
   return pulled;
 }

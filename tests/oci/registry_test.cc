@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "oci/digest.h"
+#include "tests/oci/auth_proxy.h"
 #include "tests/oci/oci_harness.h"
 
 namespace spindle::oci_test {
@@ -131,6 +132,20 @@ TEST_F(RegistryTest, UpFromRegistryServesFilesFromDataLayersAndInline) {
   }
 }
 
+TEST_F(RegistryTest, UpServesThePulledLockedApp) {
+  Push(Ref("test/assets:v1"));
+  ASSERT_EQ(RunSpindle({"registry", "pull", Ref("test/assets:v1")}).status, 0);
+  const fs::path spin_json = Cache() / "manifests" / registry_.host() / "test/assets/v1/spin.json";
+  ASSERT_TRUE(fs::exists(spin_json));
+  registry_.Stop();  // served from the cache alone
+  SpindleServer server;
+  std::string error;
+  ASSERT_TRUE(server.Start(spin_json.string(), {}, error)) << error;
+  const auto small = http_test::Get(server.url("/small.txt"));
+  EXPECT_EQ(small.status, 200) << small.Describe();
+  EXPECT_EQ(small.body, kSmallText);
+}
+
 TEST_F(RegistryTest, CorruptCachedBlobIsDetectedAndReplaced) {
   Push(Ref("test/assets:v1"));
   ASSERT_EQ(RunSpindle({"registry", "pull", Ref("test/assets:v1")}).status, 0);
@@ -226,6 +241,35 @@ TEST_F(RegistryTest, BasicAuthNeedsLogin) {
             R"({"auths":{")" + secured.host() + R"(":{"auth":"YWxpY2U6czNjcmV0"}}})");
   const ProcessResult pulled = RunSpindle({"registry", "pull", ref});
   EXPECT_EQ(pulled.status, 0) << pulled.Describe();
+}
+
+// The Bearer flow and redirected blobs, through AuthProxy in front of the
+// real registry: no credentials -> advice to log in; Docker's config.json
+// credentials -> a token for scope pull, blobs fetched after a 307.
+TEST_F(RegistryTest, BearerTokensAndRedirectedBlobs) {
+  const std::string digest = Push(Ref("test/assets:v1"));
+  AuthProxy proxy(registry_.host(), "bob", "hunter2");
+  std::string error;
+  ASSERT_TRUE(proxy.Start(error)) << error;
+  const std::string ref = proxy.host() + "/test/assets:v1";
+
+  const ProcessResult denied = RunSpindle({"registry", "pull", ref});
+  EXPECT_EQ(denied.status, 1) << denied.Describe();
+  EXPECT_NE(denied.err.find("spindle registry login " + proxy.host()), std::string::npos)
+      << denied.Describe();
+
+  WriteFile(scratch_.path() + "/home/.docker/config.json",
+            R"({"auths":{"http://)" + proxy.host() + R"(":{"username":"bob","password":"hunter2"}}})");
+  const ProcessResult pulled = RunSpindle({"registry", "pull", ref});
+  ASSERT_EQ(pulled.status, 0) << pulled.Describe();
+  EXPECT_EQ(FirstDigest(pulled.out), digest);
+  bool token = false, redirect = false;
+  for (const std::string& event : proxy.Events()) {
+    if (event == "token scope=repository%3Atest%2Fassets%3Apull") token = true;
+    if (event.rfind("redirect /v2/test/assets/blobs/", 0) == 0) redirect = true;
+  }
+  EXPECT_TRUE(token) << "no token request with scope repository:test/assets:pull";
+  EXPECT_TRUE(redirect) << "no blob download went through a redirect";
 }
 
 }  // namespace
