@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "app/base64.h"
 #include "app/locked_app.h"
 
 namespace spindle::app {
@@ -86,7 +85,9 @@ class Reader {
     }
     if (source.rfind("file://", 0) == 0) return fs::path(source.substr(7));
     if (!source.empty()) return Fail(where + ".source", "only file:// sources are supported");
-    if (ref.contains("inline")) return Fail(where, "inline content needs a digest");
+    if (ref.contains("inline")) {
+      return Fail(where, "inline content without a digest (oci::MaterializeInlineContent adds it)");
+    }
     return Fail(where, "no digest and no source");
   }
 
@@ -274,37 +275,6 @@ Result<App> LoadLockedApp(const fs::path& json_path, const fs::path& content_dir
   std::ostringstream text;
   text << in.rdbuf();
   return ParseLockedApp(text.str(), json_path, content_dir);
-}
-
-Result<std::vector<InlineContent>> ListInlineContent(std::string_view text, const fs::path& json_path) {
-  SPINDLE_ASSIGN_OR_RETURN(json document, ParseJson(text, json_path));
-  std::vector<InlineContent> out;
-  const auto components = document.find("components");
-  if (!document.is_object() || components == document.end() || !components->is_array()) return out;
-  for (size_t i = 0; i < components->size(); ++i) {
-    const json& component = (*components)[i];
-    if (!component.is_object()) continue;
-    const auto files = component.find("files");
-    if (files == component.end() || !files->is_array()) continue;
-    for (size_t f = 0; f < files->size(); ++f) {
-      const json& file = (*files)[f];
-      const std::string where = json_path.string() + ": components[" + std::to_string(i) +
-                                "].files[" + std::to_string(f) + "]";
-      if (!file.is_object() || !file.contains("inline")) continue;
-      const json& encoded = file["inline"];
-      if (!encoded.is_string()) return MakeError(Phase::kUsage, where + ".inline: must be a base64 string");
-      auto bytes = Base64Decode(encoded.get_ref<const std::string&>());
-      if (!bytes) return MakeError(Phase::kUsage, where + ".inline: not valid base64");
-      InlineContent content;
-      content.bytes = std::move(*bytes);
-      content.where = where;
-      if (const auto digest = file.find("digest"); digest != file.end() && digest->is_string()) {
-        content.digest = digest->get_ref<const std::string&>();
-      }
-      out.push_back(std::move(content));
-    }
-  }
-  return out;
 }
 
 }  // namespace spindle::app

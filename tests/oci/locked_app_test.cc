@@ -179,10 +179,28 @@ TEST_F(LockedAppTest, ReaderNamesWhatIsWrong) {
       R"({"components":[{"id":"a","source":{"digest":")" + oci::DigestOf("x") +
       R"("},"files":[{"path":"f","digest":")" + oci::DigestOf("other") +
       R"(","inline":"eA=="}]}]})";
-  const Status materialized = oci::MaterializeInlineContent(tampered, json_path, content_.path());
+  const auto materialized = oci::MaterializeInlineContent(tampered, json_path, content_.path());
   ASSERT_FALSE(materialized.ok());
   EXPECT_NE(materialized.error().message.find("digest mismatch"), std::string::npos)
       << materialized.error().message;
+}
+
+// Spin may write inline files without a digest; they still load.
+TEST_F(LockedAppTest, InlineContentWithoutDigestLoads) {
+  const fs::path wasm = app::ContentPath(content_.path(), oci::DigestOf(ReadFile(AssetGuestPath())));
+  fs::create_directories(wasm.parent_path());
+  fs::copy_file(AssetGuestPath(), wasm);
+  const fs::path json_path = fs::path(content_.path()) / "spin.json";
+  WriteFile(json_path.string(),
+            R"({"spin_lock_version":1,"metadata":{"name":"x"},"components":[{"id":"a","source":{"digest":")" +
+                oci::DigestOf(ReadFile(AssetGuestPath())) +
+                R"("},"files":[{"path":"note.txt","inline":")" + app::Base64Encode("hi\n") +
+                R"("}]}],"triggers":[{"id":"t","trigger_type":"http","trigger_config":{"component":"a","route":"/..."}}]})");
+  auto read = oci::LoadLockedAppWithContent(json_path, content_.path());
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  ASSERT_EQ(read->components[0].files.size(), 1u);
+  EXPECT_EQ(read->components[0].files[0].destination, "/note.txt");
+  EXPECT_EQ(ReadFile(read->components[0].files[0].source.string()), "hi\n");
 }
 
 TEST(Base64Test, RoundTripsAndRejectsGarbage) {
