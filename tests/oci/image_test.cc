@@ -152,6 +152,11 @@ TEST_F(ImageTest, SameInputsGiveTheSameBytes) {
   const std::string a = ReadFile(first), b = ReadFile(second);
   ASSERT_FALSE(a.empty());
   EXPECT_TRUE(a == b) << "two builds of the same app differ";
+
+  const std::string third = scratch_.path() + "/third.tar", fourth = scratch_.path() + "/fourth.tar";
+  ASSERT_EQ(RunSpindle({"build", "-f", app_.path(), "--image", third, "--format", "spin"}).status, 0);
+  ASSERT_EQ(RunSpindle({"build", "-f", app_.path(), "--image", fourth, "--format", "spin"}).status, 0);
+  EXPECT_TRUE(ReadFile(third) == ReadFile(fourth)) << "two artifact layouts of the same app differ";
 }
 
 TEST_F(ImageTest, MissingFileNamesTheManifestPosition) {

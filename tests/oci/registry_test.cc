@@ -243,6 +243,34 @@ TEST_F(RegistryTest, BasicAuthNeedsLogin) {
   EXPECT_EQ(pulled.status, 0) << pulled.Describe();
 }
 
+// `build --image --format spin` lays out the registry artifact; skopeo
+// copies it into the registry unchanged and spindle runs it from there.
+TEST_F(RegistryTest, ArtifactLayoutCopiedBySkopeoRuns) {
+  const std::string out = scratch_.path() + "/artifact.tar";
+  const ProcessResult built =
+      RunSpindle({"build", "-f", app_.path(), "--image", out, "--format", "spin"});
+  ASSERT_EQ(built.status, 0) << built.Describe();
+  const std::string digest = FirstDigest(built.out);
+  const ProcessResult raw = Skopeo({"inspect", "--raw", "oci-archive:" + out});
+  ASSERT_EQ(raw.status, 0) << raw.Describe();
+  EXPECT_EQ(oci::DigestOf(raw.out), digest);
+  const json manifest = json::parse(raw.out);
+  ASSERT_EQ(manifest["layers"].size(), 3u) << raw.out;
+  EXPECT_EQ(manifest["layers"][2]["mediaType"], "application/vnd.fermyon.spin.application.v1+config");
+
+  const ProcessResult copied = Skopeo({"copy", "--dest-tls-verify=false", "oci-archive:" + out,
+                                       "docker://" + Ref("test/copied:v1")});
+  ASSERT_EQ(copied.status, 0) << copied.Describe();
+  SpindleServer server;
+  std::string error;
+  ASSERT_TRUE(server.Start(Ref("test/copied:v1"), {}, error)) << error;
+  EXPECT_NE(server.Stderr().find(digest), std::string::npos) << "skopeo changed the manifest\n"
+                                                              << server.Stderr();
+  const auto hello = http_test::Get(server.url("/static/hello.txt"));
+  EXPECT_EQ(hello.status, 200) << hello.Describe();
+  EXPECT_EQ(hello.body, kHelloText);
+}
+
 // The Bearer flow and redirected blobs, through AuthProxy in front of the
 // real registry: no credentials -> advice to log in; Docker's config.json
 // credentials -> a token for scope pull, blobs fetched after a 307.
