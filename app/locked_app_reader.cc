@@ -1,10 +1,12 @@
 // ParseLockedApp: Spin's LockedApp JSON -> App, content from a directory of
 // digest-named files. nlohmann-json throws only from parse(); that one call
 // is caught here, every other access checks types first.
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/ids.h"
 #include "app/locked_app.h"
 
 namespace spindle::app {
@@ -18,6 +20,19 @@ bool IsSha256(const std::string& digest) {
   for (size_t i = 7; i < digest.size(); ++i) {
     const char c = digest[i];
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// A guest path from a locked app may come from a registry: it must stay
+// inside the component's file tree once the runtime joins it to a root.
+bool SafeGuestPath(const std::string& path) {
+  if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    if (path.compare(start, end - start, "..") == 0 && end - start == 2) return false;
+    start = end + 1;
   }
   return true;
 }
@@ -149,6 +164,10 @@ class Reader {
       Component component;
       component.where.file = file_;
       SPINDLE_ASSIGN_OR_RETURN(component.id, String(entry, "id", where, true));
+      // Ids name staging directories and log files: no path characters.
+      if (!IsSpin1ComponentId(component.id)) {
+        return Fail(where + ".id", "'" + component.id + "' is not a component id (letters, digits, '-', '_')");
+      }
       const auto source = entry.find("source");
       if (source == entry.end()) return Fail(where, "missing 'source'");
       SPINDLE_ASSIGN_OR_RETURN(component.source, Content(*source, where + ".source"));
@@ -169,6 +188,9 @@ class Reader {
           const json& file = (*files)[f];
           if (!file.is_object()) return Fail(file_where, "must be an object");
           SPINDLE_ASSIGN_OR_RETURN(std::string path, String(file, "path", file_where, true));
+          if (!SafeGuestPath(path)) {
+            return Fail(file_where + ".path", "'" + path + "' leaves the component's file tree");
+          }
           FilesEntry mount;
           mount.kind = FilesEntry::Kind::kMapping;
           SPINDLE_ASSIGN_OR_RETURN(mount.source, Content(file, file_where));

@@ -175,6 +175,23 @@ TEST_F(LockedAppTest, ReaderNamesWhatIsWrong) {
   EXPECT_NE(unknown.error().message.find("triggers[0].trigger_config.component"), std::string::npos)
       << unknown.error().message;
 
+  const std::string wasm_digest = oci::DigestOf("wasm");
+  const fs::path wasm_path = app::ContentPath(content_.path(), wasm_digest);
+  fs::create_directories(wasm_path.parent_path());
+  WriteFile(wasm_path.string(), "wasm");
+  auto escaping = app::ParseLockedApp(
+      R"({"components":[{"id":"a","source":{"digest":")" + wasm_digest +
+          R"("},"files":[{"path":"static/../../../etc/x","digest":")" + wasm_digest + R"("}]}]})",
+      json_path, content_.path());
+  ASSERT_FALSE(escaping.ok());
+  EXPECT_NE(escaping.error().message.find("components[0].files[0].path"), std::string::npos)
+      << escaping.error().message;
+  auto bad_id = app::ParseLockedApp(
+      R"({"components":[{"id":"../a","source":{"digest":")" + wasm_digest + R"("}}]})", json_path,
+      content_.path());
+  ASSERT_FALSE(bad_id.ok());
+  EXPECT_NE(bad_id.error().message.find("components[0].id"), std::string::npos) << bad_id.error().message;
+
   const std::string tampered =
       R"({"components":[{"id":"a","source":{"digest":")" + oci::DigestOf("x") +
       R"("},"files":[{"path":"f","digest":")" + oci::DigestOf("other") +
