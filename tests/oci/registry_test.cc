@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "oci/digest.h"
 #include "tests/oci/auth_proxy.h"
@@ -129,6 +130,26 @@ TEST_F(RegistryTest, UpFromRegistryServesFilesFromDataLayersAndInline) {
     EXPECT_EQ(small.status, 200) << small.Describe();
     EXPECT_EQ(small.body, kSmallText);
     EXPECT_EQ(http_test::Get(server.url("/static/secret/key.txt")).status, 404);
+  }
+}
+
+TEST_F(RegistryTest, ConcurrentPullsShareTheCacheSafely) {
+  const std::string digest = Push(Ref("test/assets:v1"));
+  std::vector<ProcessResult> results(4);
+  std::vector<std::thread> pullers;
+  for (ProcessResult& result : results) {
+    pullers.emplace_back([&] { result = RunSpindle({"registry", "pull", Ref("test/assets:v1")}); });
+  }
+  for (std::thread& puller : pullers) puller.join();
+  for (const ProcessResult& result : results) {
+    EXPECT_EQ(result.status, 0) << result.Describe();
+    EXPECT_EQ(FirstDigest(result.out), digest);
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(Cache())) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+    if (entry.path().parent_path() == Cache() / "blobs" / "sha256") {
+      EXPECT_EQ(oci::DigestOf(ReadFile(entry.path())), "sha256:" + entry.path().filename().string());
+    }
   }
 }
 
