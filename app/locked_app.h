@@ -41,6 +41,7 @@ struct LockedApp {
   std::string json;                  // compact, keys sorted: same app, same bytes
   std::vector<LockedContent> wasm;   // component sources, one entry per digest
   std::vector<LockedContent> data;   // files over kInlineLimit, one entry per digest
+  std::vector<LockedContent> inline_content;  // the inlined files, one entry per digest
 };
 
 // Locks a loaded app: resolves every component's `files` (directories

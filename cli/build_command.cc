@@ -72,8 +72,9 @@ int Build(const BuildOptions& options) {
   if (options.image.empty()) return RunBuildCommands(*app);
   oci::ImageOptions image_options;
   image_options.name = options.name;
-  image_options.format =
-      options.format == "spin" ? oci::ImageFormat::kSpinArtifact : oci::ImageFormat::kScratch;
+  image_options.format = options.format == "spin"     ? oci::ImageFormat::kSpinArtifact
+                         : options.format == "locked" ? oci::ImageFormat::kLockedApp
+                                                      : oci::ImageFormat::kScratch;
   auto image = oci::WriteAppImage(*app, image_options, options.image);
   if (!image.ok()) return Fail(image.error().ToString());
   std::printf("Wrote %s: %s, %zu %s, manifest %s\n", options.image.c_str(), image->name.c_str(),
@@ -95,9 +96,10 @@ void RegisterBuildCommand(CLI::App& app) {
   build->add_option("--name", options->name,
                     "Image name for --image (default docker.io/library/<app>:<version>)");
   build->add_option("--format", options->format,
-                    "--image layout: scratch (one tar layer, any containerd; default) or spin "
-                    "(Spin's registry artifact layers)")
-      ->check(CLI::IsMember({"scratch", "spin"}));
+                    "--image layout: scratch (spin.toml and files in one tar layer; default), "
+                    "locked (spin.json and sha256/ content in one tar layer) or spin (Spin's "
+                    "registry artifact layers)")
+      ->check(CLI::IsMember({"scratch", "locked", "spin"}));
   build->callback([options] { std::exit(Build(*options)); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/locked_app.h"
 #include "oci/app_files.h"
 #include "oci/atomic_file.h"
 #include "oci/digest.h"
@@ -42,9 +43,32 @@ std::string IndexJson(const BuiltImage& image, const Reference& reference, size_
   return index.dump();
 }
 
+// The locked app as /spin.json and every piece of content, inline files
+// included, as /sha256/<hex>: the shim loads it without writing anything.
+Result<std::vector<LayerFile>> CollectLockedAppFiles(const app::App& app) {
+  auto digester = [](const std::filesystem::path& path) -> Result<app::ContentInfo> {
+    SPINDLE_ASSIGN_OR_RETURN(FileDigest digest, DigestOfFile(path));
+    return app::ContentInfo{digest.digest, digest.size};
+  };
+  SPINDLE_ASSIGN_OR_RETURN(app::LockedApp locked, app::LockApp(app, digester));
+  std::vector<LayerFile> files = {{"spin.json", {}, locked.json}};
+  for (const auto* list : {&locked.wasm, &locked.data, &locked.inline_content}) {
+    for (const app::LockedContent& content : *list) {
+      files.push_back({"sha256/" + std::string(DigestHex(content.digest)), content.path, std::nullopt});
+    }
+  }
+  return files;
+}
+
+// One gzip tar layer holding `files`, with its config and manifest.
 Result<BuiltImage> BuildScratchImage(const app::App& app, const ImageOptions& options) {
   SPINDLE_ASSIGN_OR_RETURN(Reference reference, ImageName(app, options));
-  SPINDLE_ASSIGN_OR_RETURN(std::vector<LayerFile> files, CollectAppFiles(app));
+  std::vector<LayerFile> files;
+  if (options.format == ImageFormat::kLockedApp) {
+    SPINDLE_ASSIGN_OR_RETURN(files, CollectLockedAppFiles(app));
+  } else {
+    SPINDLE_ASSIGN_OR_RETURN(files, CollectAppFiles(app));
+  }
   BuiltImage image;
   image.name = reference.ToString();
   image.file_count = files.size();

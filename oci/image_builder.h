@@ -1,6 +1,7 @@
 // `spindle build --image`: an app as a FROM-scratch OCI image (one gzip tar
-// layer, config architecture "wasm" / os "wasip1"), or as Spin's registry
-// artifact (--format spin), written as an OCI image-layout tar that `ctr
+// layer, config architecture "wasm" / os "wasip1"), as a locked app in such
+// a layer (--format locked), or as Spin's registry artifact (--format
+// spin), written as an OCI image-layout tar that `ctr
 // images import --all-platforms` and skopeo read. Both are reproducible.
 // Format details: docs/oci.md.
 #pragma once
@@ -18,6 +19,7 @@ namespace spindle::oci {
 enum class ImageFormat {
   kScratch,       // one gzip tar layer: spin.toml + wasm + files (any containerd)
   kSpinArtifact,  // Spin's registry artifact layers (containerd >= 1.6.25 / 1.7.7)
+  kLockedApp,     // one gzip tar layer: /spin.json (locked app) + /sha256/<hex> content
 };
 
 struct ImageOptions {
