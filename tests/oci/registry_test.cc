@@ -292,6 +292,17 @@ TEST_F(RegistryTest, ArtifactLayoutCopiedBySkopeoRuns) {
   EXPECT_EQ(hello.body, kHelloText);
 }
 
+TEST_F(RegistryTest, PullingAFromScratchImageSaysItIsNotASpinApp) {
+  const std::string out = scratch_.path() + "/scratch.tar";
+  ASSERT_EQ(RunSpindle({"build", "-f", app_.path(), "--image", out}).status, 0);
+  const ProcessResult copied = Skopeo({"copy", "--dest-tls-verify=false", "oci-archive:" + out,
+                                       "docker://" + Ref("test/scratch:v1")});
+  ASSERT_EQ(copied.status, 0) << copied.Describe();
+  const ProcessResult pulled = RunSpindle({"registry", "pull", Ref("test/scratch:v1")});
+  EXPECT_EQ(pulled.status, 1) << pulled.Describe();
+  EXPECT_NE(pulled.err.find("not a Spin app"), std::string::npos) << pulled.Describe();
+}
+
 // The Bearer flow and redirected blobs, through AuthProxy in front of the
 // real registry: no credentials -> advice to log in; Docker's config.json
 // credentials -> a token for scope pull, blobs fetched after a 307.
