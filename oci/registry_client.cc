@@ -181,8 +181,7 @@ Result<bool> RegistryClient::BlobExists(const std::string& digest) {
   return StatusError(response.status, "checking blob " + digest, "");
 }
 
-Status RegistryClient::PushBlob(const std::string& digest, const std::string& bytes,
-                                const ByteProgress& progress) {
+Status RegistryClient::Upload(const std::string& digest, HttpRequest& put) {
   SPINDLE_ASSIGN_OR_RETURN(bool exists, BlobExists(digest));
   if (exists) return Ok();
   HttpRequest start;
@@ -195,15 +194,28 @@ Status RegistryClient::PushBlob(const std::string& digest, const std::string& by
     return MakeError(Phase::kIo, reference_.ToString() + ": the registry gave no upload location");
   }
   if (location.front() == '/') location = origin_ + location;
-  HttpRequest put;
   put.method = "PUT";
   put.url = location + (location.find('?') == std::string::npos ? "?" : "&") + "digest=" + UrlEncode(digest);
   put.headers = {"Content-Type: application/octet-stream"};
-  put.body = &bytes;
-  if (progress) put.progress = [&](uint64_t done, uint64_t) { progress(done); };
   SPINDLE_ASSIGN_OR_RETURN(HttpResponse finished, Send(put, true));
   if (finished.status != 201) return StatusError(finished.status, "uploading blob " + digest, finished.body);
   return Ok();
+}
+
+Status RegistryClient::PushBlob(const std::string& digest, const std::string& bytes,
+                                const ByteProgress& progress) {
+  HttpRequest put;
+  put.body = &bytes;
+  if (progress) put.progress = [&](uint64_t done, uint64_t) { progress(done); };
+  return Upload(digest, put);
+}
+
+Status RegistryClient::PushBlobFile(const std::string& digest, const std::filesystem::path& file,
+                                    const ByteProgress& progress) {
+  HttpRequest put;
+  put.body_file = file;
+  if (progress) put.progress = [&](uint64_t done, uint64_t) { progress(done); };
+  return Upload(digest, put);
 }
 
 Result<std::string> RegistryClient::PushManifest(const std::string& bytes, const std::string& media_type) {
