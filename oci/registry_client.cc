@@ -8,6 +8,7 @@
 #include "oci/atomic_file.h"
 #include "oci/digest.h"
 #include "oci/http_client.h"
+#include "oci/json_fields.h"
 #include "oci/media_types.h"
 
 namespace spindle::oci {
@@ -276,14 +277,14 @@ Result<FetchedManifest> RegistryClient::FetchManifest() {
   // An index: take the wasm platform's manifest, or the only one.
   std::string chosen;
   for (const json& entry : *manifests) {
-    const auto platform = entry.find("platform");
-    if (platform != entry.end() && platform->is_object() && platform->value("os", "") == kWasmOs &&
-        entry.value("digest", "") != "") {
-      chosen = entry.value("digest", "");
+    const auto platform = entry.is_object() ? entry.find("platform") : entry.end();
+    if (platform != entry.end() && StringField(*platform, "os") == kWasmOs &&
+        !StringField(entry, "digest").empty()) {
+      chosen = StringField(entry, "digest");
       break;
     }
   }
-  if (chosen.empty() && manifests->size() == 1) chosen = (*manifests)[0].value("digest", "");
+  if (chosen.empty() && manifests->size() == 1) chosen = StringField((*manifests)[0], "digest");
   if (chosen.empty() || !IsSha256Digest(chosen)) {
     return MakeError(Phase::kIo, reference_.ToString() + ": the image index has no wasip1/wasm manifest");
   }
