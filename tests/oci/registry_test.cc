@@ -363,6 +363,18 @@ TEST_F(RegistryTest, TamperedBlobIsRejected) {
   }
 }
 
+TEST_F(RegistryTest, LoginReadsThePasswordFromStdin) {
+  const ProcessResult login = RunTool(
+      {"sh", "-c", "printf 's3cret\\n' | " + http_test::SpindleBinary() +
+                       " registry login ghcr.io -u alice --password-stdin"});
+  ASSERT_EQ(login.status, 0) << login.Describe();
+  const json auth = json::parse(ReadFile(scratch_.path() + "/home/.config/spindle/auth.json"));
+  EXPECT_EQ(auth["auths"]["ghcr.io"]["auth"], "YWxpY2U6czNjcmV0");  // alice:s3cret
+  const ProcessResult both = RunSpindle({"registry", "login", "ghcr.io", "-u", "a"});
+  EXPECT_EQ(both.status, 1) << both.Describe();
+  EXPECT_NE(both.err.find("--password-stdin or -p"), std::string::npos) << both.Describe();
+}
+
 // With a terminal on stderr (script(1) provides one) pulls draw a byte
 // progress bar; without one (every other test) stderr stays empty.
 TEST_F(RegistryTest, ProgressBarOnlyOnATerminal) {
