@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <cstdio>
 #include <mutex>
 
 namespace spindle::oci {
@@ -24,6 +25,7 @@ struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
   bool sink_failed = false;
+  bool too_large = false;
 };
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -56,9 +58,17 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
       return 0;
     }
   } else if (!redirect) {
+    if (transfer->response->body.size() + chunk.size() > transfer->request->max_body) {
+      transfer->too_large = true;
+      return 0;
+    }
     transfer->response->body.append(chunk);
   }
   return size * count;
+}
+
+size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
+  return std::fread(buffer, 1, size * count, static_cast<FILE*>(user));
 }
 
 int OnProgress(void* user, curl_off_t download_total, curl_off_t download_now,
@@ -92,7 +102,7 @@ std::string HttpResponse::Header(std::string_view name) const {
 Result<HttpResponse> Perform(const HttpRequest& request) {
   InitCurlOnce();
   HttpResponse response;
-  Transfer transfer{&request, &response, false};
+  Transfer transfer{&request, &response, false, false};
   CURL* curl = curl_easy_init();
   if (!curl) return MakeError(Phase::kIo, "cannot initialize libcurl");
   curl_slist* headers = nullptr;
@@ -110,6 +120,7 @@ Result<HttpResponse> Perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+  if (request.bypass_proxy) curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
@@ -125,7 +136,22 @@ Result<HttpResponse> Perform(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   static const std::string kEmpty;
-  if (request.body || request.method == "POST" || request.method == "PUT") {
+  FILE* upload = nullptr;
+  if (!request.body_file.empty()) {
+    upload = std::fopen(request.body_file.c_str(), "rb");
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(request.body_file, size_error);
+    if (!upload || size_error) {
+      if (upload) std::fclose(upload);
+      curl_slist_free_all(headers);
+      curl_easy_cleanup(curl);
+      return MakeError(Phase::kIo, "cannot read " + request.body_file.string());
+    }
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);  // with CUSTOMREQUEST above: the method stays
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(curl, CURLOPT_READDATA, upload);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+  } else if (request.body || request.method == "POST" || request.method == "PUT") {
     const std::string& body = request.body ? *request.body : kEmpty;
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
@@ -136,7 +162,12 @@ Result<HttpResponse> Perform(const HttpRequest& request) {
   if (code == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
+  if (upload) std::fclose(upload);
   if (transfer.sink_failed) return MakeError(Phase::kIo, request.url + ": writing the download failed");
+  if (transfer.too_large) {
+    return MakeError(Phase::kIo, request.url + ": the answer is larger than " +
+                                     std::to_string(request.max_body) + " bytes");
+  }
   if (code != CURLE_OK) {
     return MakeError(Phase::kIo, "cannot reach " + request.url + ": " +
                                      (error_text[0] ? error_text : curl_easy_strerror(code)));

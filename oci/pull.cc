@@ -5,6 +5,7 @@
 #include "oci/atomic_file.h"
 #include "oci/cache.h"
 #include "oci/digest.h"
+#include "oci/json_fields.h"
 #include "oci/locked_app_content.h"
 #include "oci/media_types.h"
 #include "oci/progress.h"
@@ -26,8 +27,8 @@ Result<BlobRef> ReadDescriptor(const json& descriptor, const Reference& referenc
     return MakeError(Phase::kIo, reference.ToString() + ": manifest " + where + " is not an object");
   }
   BlobRef blob;
-  blob.media_type = descriptor.value("mediaType", "");
-  blob.digest = descriptor.value("digest", "");
+  blob.media_type = StringField(descriptor, "mediaType");
+  blob.digest = StringField(descriptor, "digest");
   const auto size = descriptor.find("size");
   if (!IsSha256Digest(blob.digest) || size == descriptor.end() || !size->is_number_unsigned()) {
     return MakeError(Phase::kIo, reference.ToString() + ": manifest " + where +
@@ -101,13 +102,15 @@ Result<PulledApp> PullApp(const Reference& reference, const PullOptions& options
   }
   progress.Done();
   pulled.locked_app = BlobPath(cache_root, locked->digest);
-  SPINDLE_ASSIGN_OR_RETURN(std::string locked_json, ReadFileToString(pulled.locked_app));
-  SPINDLE_TRY(MaterializeInlineContent(locked_json, pulled.locked_app, pulled.content_dir));
+  SPINDLE_ASSIGN_OR_RETURN(std::string locked_blob, ReadFileToString(pulled.locked_app));
+  SPINDLE_ASSIGN_OR_RETURN(std::string locked_json,
+                           MaterializeInlineContent(locked_blob, pulled.locked_app, pulled.content_dir));
 
   pulled.manifest_dir = ManifestDir(cache_root, reference);
   SPINDLE_ASSIGN_OR_RETURN(std::string config_bytes, ReadFileToString(BlobPath(cache_root, config.digest)));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "manifest.json", manifest.bytes));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "config.json", config_bytes));
+  SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "spin.json", locked_json));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "digest", manifest.digest + "\n"));
   return pulled;
 }
