@@ -437,7 +437,9 @@ void TaskService::KillAll() {
     std::lock_guard lock(mutex_);
     tasks.swap(tasks_);
   }
-  for (auto& [id, task] : tasks) {
+  for (auto& entry : tasks) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::shared_ptr<Task>& task = entry.second;
     std::unique_lock lock(task->mutex);
     if (task->status != containerd::v1::types::STOPPED) kill(static_cast<pid_t>(task->pid), SIGKILL);
     task->exited.wait(lock, [&] { return task->status == containerd::v1::types::STOPPED; });
