@@ -16,9 +16,10 @@ PACKAGES=(
   # OCI tests: a local registry and an independent image reader
   docker-registry skopeo
   # containerd shim: protobuf (ttrpc messages); its tests run a private
-  # containerd, a CRI client (grpcio) and a busybox pause image
+  # containerd, a CRI client (grpcio), a busybox pause image and CNI plugins
   protobuf-compiler libprotobuf-dev containerd runc iproute2
   python3-grpcio python3-protobuf protobuf-compiler-grpc busybox-static
+  containernetworking-plugins
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime
   wabt wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
 )

@@ -213,7 +213,7 @@ source = "spin1_guest.wasm"
 
 // ---- Containerd ----------------------------------------------------------------
 
-bool Containerd::Start(bool cri, std::string& error) {
+bool Containerd::Start(bool cri, std::string& error, const std::string& cni_bridge) {
   // Short: containerd's sockets and the shim's bundle paths must stay far
   // below the 108-byte limit of a Unix socket path.
   char pattern[] = "/tmp/sd.XXXXXX";
@@ -237,7 +237,17 @@ bool Containerd::Start(bool cri, std::string& error) {
               "    runtime_type = \"" + ShimBinary() + "\"\n"
               "  [plugins.\"io.containerd.grpc.v1.cri\".cni]\n"
               "    conf_dir = \"" + dir_ + "/cni\"\n"
-              "    bin_dir = \"" + dir_ + "/cni\"\n";
+              "    bin_dir = \"/usr/lib/cni\"\n";
+    // No network config: CRI only logs that, and node-network pods work.
+    if (!cni_bridge.empty()) {
+      cni_bridge_ = cni_bridge;
+      WriteFile(dir_ + "/cni/10-spindle-test.conflist",
+                R"({"cniVersion": "1.0.0", "name": "spindle-test", "plugins": [)"
+                R"({"type": "bridge", "bridge": ")" + cni_bridge +
+                    R"(", "isGateway": true, "ipMasq": false, "ipam": {"type": "host-local", )"
+                    R"("ranges": [[{"subnet": "10.231.0.0/24"}]], "dataDir": ")" + dir_ +
+                    R"(/cni-ipam"}}, {"type": "loopback"}]})");
+    }
   }
   WriteFile(dir_ + "/config.toml", config);
   if (!daemon_.Start({"containerd", "--config", dir_ + "/config.toml"},
@@ -263,6 +273,7 @@ Containerd::~Containerd() {
   std::vector<std::string> mounts = Mounts();
   std::sort(mounts.rbegin(), mounts.rend());  // deepest first
   for (const std::string& mount : mounts) umount2(mount.c_str(), MNT_DETACH);
+  if (!cni_bridge_.empty()) RunCommand({"ip", "link", "del", cni_bridge_});
   std::error_code ignored;
   fs::remove_all(dir_, ignored);
 }

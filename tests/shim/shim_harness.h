@@ -75,8 +75,10 @@ class Containerd {
 
   // Writes the config and starts containerd; waits (bounded) until ctr
   // reaches it. `cri`: the CRI plugin on, with runtime handler "spin" mapped
-  // to the shim by absolute path and a local pause image.
-  bool Start(bool cri, std::string& error);
+  // to the shim by absolute path and a local pause image. `cni_bridge`
+  // (CRI only): pods get a network from Debian's CNI plugins, a bridge of
+  // that name on 10.231.0.0/24, deleted again by the destructor.
+  bool Start(bool cri, std::string& error, const std::string& cni_bridge = "");
 
   const std::string& dir() const { return dir_; }
   std::string socket() const { return dir_ + "/c.sock"; }
@@ -93,6 +95,7 @@ class Containerd {
 
  private:
   std::string dir_;
+  std::string cni_bridge_;
   Background daemon_;
 };
 
