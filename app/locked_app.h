@@ -7,7 +7,7 @@
 // The app layer computes no hashes: the writer asks the caller for digests
 // (oci/ uses SHA-256), and the reader expects every named digest to be a
 // file `<content_dir>/sha256/<hex>` (oci::MaterializeInlineContent writes
-// the inline ones there).
+// the inline ones there and fills in digests Spin may leave out).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +41,7 @@ struct LockedApp {
   std::string json;                  // compact, keys sorted: same app, same bytes
   std::vector<LockedContent> wasm;   // component sources, one entry per digest
   std::vector<LockedContent> data;   // files over kInlineLimit, one entry per digest
+  std::vector<LockedContent> inline_content;  // the inlined files, one entry per digest
 };
 
 // Locks a loaded app: resolves every component's `files` (directories
@@ -57,15 +58,6 @@ Result<App> ParseLockedApp(std::string_view text, const std::filesystem::path& j
                            const std::filesystem::path& content_dir);
 Result<App> LoadLockedApp(const std::filesystem::path& json_path,
                           const std::filesystem::path& content_dir);
-
-// Content carried inline in a locked app, with its declared digest.
-struct InlineContent {
-  std::string digest;  // as declared (may be empty)
-  std::string bytes;
-  std::string where;   // "spin.json: components[0].files[1]"
-};
-Result<std::vector<InlineContent>> ListInlineContent(std::string_view text,
-                                                     const std::filesystem::path& json_path);
 
 // The path a digest's content has under `content_dir`.
 std::filesystem::path ContentPath(const std::filesystem::path& content_dir, std::string_view digest);

@@ -1,11 +1,12 @@
 // ParseLockedApp: Spin's LockedApp JSON -> App, content from a directory of
 // digest-named files. nlohmann-json throws only from parse(); that one call
 // is caught here, every other access checks types first.
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "app/base64.h"
+#include "app/ids.h"
 #include "app/locked_app.h"
 
 namespace spindle::app {
@@ -19,6 +20,19 @@ bool IsSha256(const std::string& digest) {
   for (size_t i = 7; i < digest.size(); ++i) {
     const char c = digest[i];
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// A guest path from a locked app may come from a registry: it must stay
+// inside the component's file tree once the runtime joins it to a root.
+bool SafeGuestPath(const std::string& path) {
+  if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    if (path.compare(start, end - start, "..") == 0 && end - start == 2) return false;
+    start = end + 1;
   }
   return true;
 }
@@ -86,7 +100,9 @@ class Reader {
     }
     if (source.rfind("file://", 0) == 0) return fs::path(source.substr(7));
     if (!source.empty()) return Fail(where + ".source", "only file:// sources are supported");
-    if (ref.contains("inline")) return Fail(where, "inline content needs a digest");
+    if (ref.contains("inline")) {
+      return Fail(where, "inline content without a digest (oci::MaterializeInlineContent adds it)");
+    }
     return Fail(where, "no digest and no source");
   }
 
@@ -148,6 +164,10 @@ class Reader {
       Component component;
       component.where.file = file_;
       SPINDLE_ASSIGN_OR_RETURN(component.id, String(entry, "id", where, true));
+      // Ids name staging directories and log files: no path characters.
+      if (!IsSpin1ComponentId(component.id)) {
+        return Fail(where + ".id", "'" + component.id + "' is not a component id (letters, digits, '-', '_')");
+      }
       const auto source = entry.find("source");
       if (source == entry.end()) return Fail(where, "missing 'source'");
       SPINDLE_ASSIGN_OR_RETURN(component.source, Content(*source, where + ".source"));
@@ -168,6 +188,9 @@ class Reader {
           const json& file = (*files)[f];
           if (!file.is_object()) return Fail(file_where, "must be an object");
           SPINDLE_ASSIGN_OR_RETURN(std::string path, String(file, "path", file_where, true));
+          if (!SafeGuestPath(path)) {
+            return Fail(file_where + ".path", "'" + path + "' leaves the component's file tree");
+          }
           FilesEntry mount;
           mount.kind = FilesEntry::Kind::kMapping;
           SPINDLE_ASSIGN_OR_RETURN(mount.source, Content(file, file_where));
@@ -274,37 +297,6 @@ Result<App> LoadLockedApp(const fs::path& json_path, const fs::path& content_dir
   std::ostringstream text;
   text << in.rdbuf();
   return ParseLockedApp(text.str(), json_path, content_dir);
-}
-
-Result<std::vector<InlineContent>> ListInlineContent(std::string_view text, const fs::path& json_path) {
-  SPINDLE_ASSIGN_OR_RETURN(json document, ParseJson(text, json_path));
-  std::vector<InlineContent> out;
-  const auto components = document.find("components");
-  if (!document.is_object() || components == document.end() || !components->is_array()) return out;
-  for (size_t i = 0; i < components->size(); ++i) {
-    const json& component = (*components)[i];
-    if (!component.is_object()) continue;
-    const auto files = component.find("files");
-    if (files == component.end() || !files->is_array()) continue;
-    for (size_t f = 0; f < files->size(); ++f) {
-      const json& file = (*files)[f];
-      const std::string where = json_path.string() + ": components[" + std::to_string(i) +
-                                "].files[" + std::to_string(f) + "]";
-      if (!file.is_object() || !file.contains("inline")) continue;
-      const json& encoded = file["inline"];
-      if (!encoded.is_string()) return MakeError(Phase::kUsage, where + ".inline: must be a base64 string");
-      auto bytes = Base64Decode(encoded.get_ref<const std::string&>());
-      if (!bytes) return MakeError(Phase::kUsage, where + ".inline: not valid base64");
-      InlineContent content;
-      content.bytes = std::move(*bytes);
-      content.where = where;
-      if (const auto digest = file.find("digest"); digest != file.end() && digest->is_string()) {
-        content.digest = digest->get_ref<const std::string&>();
-      }
-      out.push_back(std::move(content));
-    }
-  }
-  return out;
 }
 
 }  // namespace spindle::app

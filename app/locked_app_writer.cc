@@ -138,6 +138,7 @@ Result<LockedApp> LockApp(const App& app, const ContentDigester& digest_of) {
       if (content.size <= kInlineLimit) {
         SPINDLE_ASSIGN_OR_RETURN(std::string bytes, ReadSmallFile(file.host));
         entry["inline"] = Base64Encode(bytes);
+        AddOnce(locked.inline_content, {content.digest, content.size, file.host});
       } else {
         AddOnce(locked.data, {content.digest, content.size, file.host});
       }

@@ -18,6 +18,7 @@ struct BuildOptions {
   std::string from = "spin.toml";
   std::string image;
   std::string name;
+  std::string format = "scratch";
 };
 
 int Fail(const std::string& message) {
@@ -71,10 +72,14 @@ int Build(const BuildOptions& options) {
   if (options.image.empty()) return RunBuildCommands(*app);
   oci::ImageOptions image_options;
   image_options.name = options.name;
+  image_options.format = options.format == "spin"     ? oci::ImageFormat::kSpinArtifact
+                         : options.format == "locked" ? oci::ImageFormat::kLockedApp
+                                                      : oci::ImageFormat::kScratch;
   auto image = oci::WriteAppImage(*app, image_options, options.image);
   if (!image.ok()) return Fail(image.error().ToString());
-  std::printf("Wrote %s: %s, %zu files, manifest %s\n", options.image.c_str(),
-              image->name.c_str(), image->file_count, image->manifest_digest.c_str());
+  std::printf("Wrote %s: %s, %zu %s, manifest %s\n", options.image.c_str(), image->name.c_str(),
+              image->file_count, options.format == "spin" ? "layers" : "files",
+              image->manifest_digest.c_str());
   return 0;
 }
 
@@ -90,6 +95,11 @@ void RegisterBuildCommand(CLI::App& app) {
                     "Write a FROM-scratch OCI image-layout tar here instead of building");
   build->add_option("--name", options->name,
                     "Image name for --image (default docker.io/library/<app>:<version>)");
+  build->add_option("--format", options->format,
+                    "--image layout: scratch (spin.toml and files in one tar layer; default), "
+                    "locked (spin.json and sha256/ content in one tar layer) or spin (Spin's "
+                    "registry artifact layers)")
+      ->check(CLI::IsMember({"scratch", "locked", "spin"}));
   build->callback([options] { std::exit(Build(*options)); });
 }
 

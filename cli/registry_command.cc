@@ -36,6 +36,9 @@ int Fail(const char* command, const std::string& message) {
 int Push(const RegistryOptions& options) {
   auto reference = oci::ParseReference(options.reference);
   if (!reference.ok()) return Fail("push", reference.error().ToString());
+  if (!reference->digest.empty()) {
+    return Fail("push", options.reference + ": push to a tag, not a digest (the digest is the result)");
+  }
   auto app = app::LoadManifest(options.from);
   if (!app.ok()) return Fail("push", app.error().ToString());
   oci::RegistryOptions registry;

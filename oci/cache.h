@@ -1,7 +1,8 @@
 // Where pulled apps live: $XDG_CACHE_HOME/spindle (else ~/.cache/spindle)
 //   registry/blobs/sha256/<hex>                       every blob, by digest
 //   registry/manifests/<registry>/<repo>/<tag>/        per reference:
-//       manifest.json  config.json  digest             (digest: the manifest's)
+//       manifest.json  config.json  spin.json (the locked app)  digest
+//       (`spindle up -f .../spin.json` runs it with content from blobs/)
 // Every file is written atomically (atomic_file.h), so concurrent pulls
 // and crashes never leave a partial entry; blobs are re-hashed on use.
 #pragma once

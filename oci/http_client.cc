@@ -24,6 +24,7 @@ struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
   bool sink_failed = false;
+  bool too_large = false;
 };
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -56,6 +57,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
       return 0;
     }
   } else if (!redirect) {
+    if (transfer->response->body.size() + chunk.size() > transfer->request->max_body) {
+      transfer->too_large = true;
+      return 0;
+    }
     transfer->response->body.append(chunk);
   }
   return size * count;
@@ -92,7 +97,7 @@ std::string HttpResponse::Header(std::string_view name) const {
 Result<HttpResponse> Perform(const HttpRequest& request) {
   InitCurlOnce();
   HttpResponse response;
-  Transfer transfer{&request, &response, false};
+  Transfer transfer{&request, &response, false, false};
   CURL* curl = curl_easy_init();
   if (!curl) return MakeError(Phase::kIo, "cannot initialize libcurl");
   curl_slist* headers = nullptr;
@@ -110,6 +115,7 @@ Result<HttpResponse> Perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+  if (request.bypass_proxy) curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
@@ -137,6 +143,10 @@ Result<HttpResponse> Perform(const HttpRequest& request) {
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   if (transfer.sink_failed) return MakeError(Phase::kIo, request.url + ": writing the download failed");
+  if (transfer.too_large) {
+    return MakeError(Phase::kIo, request.url + ": the answer is larger than " +
+                                     std::to_string(request.max_body) + " bytes");
+  }
   if (code != CURLE_OK) {
     return MakeError(Phase::kIo, "cannot reach " + request.url + ": " +
                                      (error_text[0] ? error_text : curl_easy_strerror(code)));

@@ -21,6 +21,10 @@ struct HttpRequest {
   std::vector<std::string> headers;      // "Name: value"
   const std::string* body = nullptr;     // sent when set (POST/PUT)
   bool follow_redirects = false;
+  bool bypass_proxy = false;             // loopback: never through $http_proxy
+  // Largest body kept in HttpResponse::body; a bigger one fails the request
+  // (a registry cannot make us buffer without bound).
+  uint64_t max_body = 4 << 20;
   // Receives the body in chunks instead of HttpResponse::body (only for 2xx
   // answers; error bodies are always collected). Returning false aborts.
   std::function<bool(std::string_view)> sink;

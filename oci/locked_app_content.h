@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "app/app.h"
@@ -11,11 +12,14 @@
 
 namespace spindle::oci {
 
-// Writes every `inline` file of the locked app into `content_dir` under its
-// digest (verifying that the bytes hash to the declared digest), so the app
-// reader finds all content in one place. Existing blobs are kept.
-Status MaterializeInlineContent(std::string_view locked_json, const std::filesystem::path& json_path,
-                                const std::filesystem::path& content_dir);
+// Writes the bytes of every `inline` content ref (component sources and
+// files) into `content_dir` under their SHA-256, checks them against a
+// declared `digest`, and returns the locked app with every inline ref's
+// `digest` filled in (Spin may omit it), so app::ParseLockedApp finds all
+// content in one place. Existing good blobs are kept.
+Result<std::string> MaterializeInlineContent(std::string_view locked_json,
+                                             const std::filesystem::path& json_path,
+                                             const std::filesystem::path& content_dir);
 
 // MaterializeInlineContent, then app::ParseLockedApp.
 Result<app::App> LoadLockedAppWithContent(const std::filesystem::path& json_path,

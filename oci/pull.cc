@@ -101,13 +101,15 @@ Result<PulledApp> PullApp(const Reference& reference, const PullOptions& options
   }
   progress.Done();
   pulled.locked_app = BlobPath(cache_root, locked->digest);
-  SPINDLE_ASSIGN_OR_RETURN(std::string locked_json, ReadFileToString(pulled.locked_app));
-  SPINDLE_TRY(MaterializeInlineContent(locked_json, pulled.locked_app, pulled.content_dir));
+  SPINDLE_ASSIGN_OR_RETURN(std::string locked_blob, ReadFileToString(pulled.locked_app));
+  SPINDLE_ASSIGN_OR_RETURN(std::string locked_json,
+                           MaterializeInlineContent(locked_blob, pulled.locked_app, pulled.content_dir));
 
   pulled.manifest_dir = ManifestDir(cache_root, reference);
   SPINDLE_ASSIGN_OR_RETURN(std::string config_bytes, ReadFileToString(BlobPath(cache_root, config.digest)));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "manifest.json", manifest.bytes));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "config.json", config_bytes));
+  SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "spin.json", locked_json));
   SPINDLE_TRY(WriteFileAtomically(pulled.manifest_dir / "digest", manifest.digest + "\n"));
   return pulled;
 }

@@ -1,5 +1,6 @@
 #include "oci/reference.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "oci/digest.h"
@@ -36,7 +37,9 @@ bool ValidTag(std::string_view tag) {
 }
 
 bool ValidRegistry(std::string_view host) {
-  if (host.empty()) return false;
+  if (host.empty() || !(std::isalnum(static_cast<unsigned char>(host.front())) || host.front() == '[')) {
+    return false;
+  }
   for (char c : host) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
           c == '[' || c == ']')) {
@@ -49,6 +52,24 @@ bool ValidRegistry(std::string_view host) {
 bool NamesRegistry(std::string_view first) {
   return first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
          first == "localhost";
+}
+
+// Four dot-separated decimal numbers starting with 127.
+bool IsLoopbackIpv4(std::string_view host) {
+  int parts = 0;
+  size_t start = 0;
+  while (start <= host.size()) {
+    const size_t end = std::min(host.find('.', start), host.size());
+    const std::string_view part = host.substr(start, end - start);
+    if (part.empty() || part.size() > 3) return false;
+    for (char c : part) {
+      if (c < '0' || c > '9') return false;
+    }
+    if (parts == 0 && part != "127") return false;
+    ++parts;
+    start = end + 1;
+  }
+  return parts == 4;
 }
 
 Error Invalid(std::string_view text, const std::string& why) {
@@ -79,7 +100,7 @@ bool Reference::IsLoopback() const {
   } else if (const size_t colon = host.rfind(':'); colon != std::string::npos) {
     host = host.substr(0, colon);
   }
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  return host == "localhost" || host == "::1" || IsLoopbackIpv4(host);
 }
 
 Result<Reference> ParseReference(std::string_view text) {
@@ -131,7 +152,8 @@ Result<Reference> ParseReference(std::string_view text) {
 bool LooksLikeRegistryReference(std::string_view text) {
   const size_t slash = text.find('/');
   if (slash == std::string_view::npos || slash == 0) return false;
-  return NamesRegistry(text.substr(0, slash)) && ParseReference(text).ok();
+  return NamesRegistry(text.substr(0, slash)) && ValidRegistry(text.substr(0, slash)) &&
+         ParseReference(text).ok();
 }
 
 std::string SanitizeTag(std::string_view text) {

@@ -156,6 +156,7 @@ Status RegistryClient::Authenticate(const std::string& challenge, bool push) {
 Result<HttpResponse> RegistryClient::Send(const HttpRequest& original, bool push) {
   for (int attempt = 0;; ++attempt) {
     HttpRequest request = original;
+    request.bypass_proxy = reference_.IsLoopback();
     if (!authorization_.empty()) request.headers.push_back(authorization_);
     auto performed = Perform(request);
     if (!performed.ok()) return Unreachable(performed.error());

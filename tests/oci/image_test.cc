@@ -152,6 +152,11 @@ TEST_F(ImageTest, SameInputsGiveTheSameBytes) {
   const std::string a = ReadFile(first), b = ReadFile(second);
   ASSERT_FALSE(a.empty());
   EXPECT_TRUE(a == b) << "two builds of the same app differ";
+
+  const std::string third = scratch_.path() + "/third.tar", fourth = scratch_.path() + "/fourth.tar";
+  ASSERT_EQ(RunSpindle({"build", "-f", app_.path(), "--image", third, "--format", "spin"}).status, 0);
+  ASSERT_EQ(RunSpindle({"build", "-f", app_.path(), "--image", fourth, "--format", "spin"}).status, 0);
+  EXPECT_TRUE(ReadFile(third) == ReadFile(fourth)) << "two artifact layouts of the same app differ";
 }
 
 TEST_F(ImageTest, MissingFileNamesTheManifestPosition) {
@@ -168,6 +173,45 @@ TEST_F(ImageTest, MissingFileNamesTheManifestPosition) {
   for (const auto& entry : fs::directory_iterator(scratch_.path())) {
     EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
   }
+}
+
+// --format locked: /spin.json and /sha256/<hex> in one layer; unpacked
+// as a container rootfs would be, `spindle up -f spin.json` serves it and
+// writes nothing there (inline files are in the layer too).
+TEST_F(ImageTest, LockedFormatRunsFromItsUnpackedLayer) {
+  WriteAssetApp(app_.path());
+  const std::string out = scratch_.path() + "/locked.tar";
+  const ProcessResult built =
+      RunSpindle({"build", "-f", app_.path(), "--image", out, "--format", "locked"});
+  ASSERT_EQ(built.status, 0) << built.Describe();
+  const auto layout = ReadTar(ReadFile(out));
+  const json index = json::parse(layout.at("index.json"));
+  const json manifest = json::parse(Blob(layout, index["manifests"][0]["digest"]));
+  const auto files = ReadTar(Gunzip(Blob(layout, manifest["layers"][0]["digest"])));
+  ASSERT_TRUE(files.count("spin.json"));
+  for (const std::string& content : {ReadFile(AssetGuestPath()), std::string(kHelloText),
+                                     std::string(kSmallText)}) {
+    EXPECT_EQ(files.count("sha256/" + oci::DigestOf(content).substr(7)), 1u);
+  }
+  EXPECT_EQ(files.count("spin.toml"), 0u);
+
+  const std::string rootfs = scratch_.path() + "/rootfs";
+  size_t written = 0;
+  for (const auto& [path, body] : files) {
+    if (body == "<dir>") continue;
+    WriteFile(rootfs + "/" + path, body);
+    ++written;
+  }
+  http_test::SpindleServer server;
+  std::string error;
+  ASSERT_TRUE(server.Start(rootfs + "/spin.json", {}, error)) << error;
+  const auto hello = http_test::Get(server.url("/static/hello.txt"));
+  EXPECT_EQ(hello.status, 200) << hello.Describe();
+  EXPECT_EQ(hello.body, kHelloText);
+  EXPECT_EQ(http_test::Get(server.url("/small.txt")).body, kSmallText);
+  size_t now = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(rootfs)) now += entry.is_regular_file();
+  EXPECT_EQ(now, written) << "loading the locked app wrote into its directory";
 }
 
 TEST_F(ImageTest, PlainBuildRunsBuildCommands) {

@@ -175,14 +175,49 @@ TEST_F(LockedAppTest, ReaderNamesWhatIsWrong) {
   EXPECT_NE(unknown.error().message.find("triggers[0].trigger_config.component"), std::string::npos)
       << unknown.error().message;
 
+  const std::string wasm_digest = oci::DigestOf("wasm");
+  const fs::path wasm_path = app::ContentPath(content_.path(), wasm_digest);
+  fs::create_directories(wasm_path.parent_path());
+  WriteFile(wasm_path.string(), "wasm");
+  auto escaping = app::ParseLockedApp(
+      R"({"components":[{"id":"a","source":{"digest":")" + wasm_digest +
+          R"("},"files":[{"path":"static/../../../etc/x","digest":")" + wasm_digest + R"("}]}]})",
+      json_path, content_.path());
+  ASSERT_FALSE(escaping.ok());
+  EXPECT_NE(escaping.error().message.find("components[0].files[0].path"), std::string::npos)
+      << escaping.error().message;
+  auto bad_id = app::ParseLockedApp(
+      R"({"components":[{"id":"../a","source":{"digest":")" + wasm_digest + R"("}}]})", json_path,
+      content_.path());
+  ASSERT_FALSE(bad_id.ok());
+  EXPECT_NE(bad_id.error().message.find("components[0].id"), std::string::npos) << bad_id.error().message;
+
   const std::string tampered =
       R"({"components":[{"id":"a","source":{"digest":")" + oci::DigestOf("x") +
       R"("},"files":[{"path":"f","digest":")" + oci::DigestOf("other") +
       R"(","inline":"eA=="}]}]})";
-  const Status materialized = oci::MaterializeInlineContent(tampered, json_path, content_.path());
+  const auto materialized = oci::MaterializeInlineContent(tampered, json_path, content_.path());
   ASSERT_FALSE(materialized.ok());
   EXPECT_NE(materialized.error().message.find("digest mismatch"), std::string::npos)
       << materialized.error().message;
+}
+
+// Spin may write inline files without a digest; they still load.
+TEST_F(LockedAppTest, InlineContentWithoutDigestLoads) {
+  const fs::path wasm = app::ContentPath(content_.path(), oci::DigestOf(ReadFile(AssetGuestPath())));
+  fs::create_directories(wasm.parent_path());
+  fs::copy_file(AssetGuestPath(), wasm);
+  const fs::path json_path = fs::path(content_.path()) / "spin.json";
+  WriteFile(json_path.string(),
+            R"({"spin_lock_version":1,"metadata":{"name":"x"},"components":[{"id":"a","source":{"digest":")" +
+                oci::DigestOf(ReadFile(AssetGuestPath())) +
+                R"("},"files":[{"path":"note.txt","inline":")" + app::Base64Encode("hi\n") +
+                R"("}]}],"triggers":[{"id":"t","trigger_type":"http","trigger_config":{"component":"a","route":"/..."}}]})");
+  auto read = oci::LoadLockedAppWithContent(json_path, content_.path());
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  ASSERT_EQ(read->components[0].files.size(), 1u);
+  EXPECT_EQ(read->components[0].files[0].destination, "/note.txt");
+  EXPECT_EQ(ReadFile(read->components[0].files[0].source.string()), "hi\n");
 }
 
 TEST(Base64Test, RoundTripsAndRejectsGarbage) {

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "oci/digest.h"
+#include "tests/oci/auth_proxy.h"
 #include "tests/oci/oci_harness.h"
 
 namespace spindle::oci_test {
@@ -131,6 +133,40 @@ TEST_F(RegistryTest, UpFromRegistryServesFilesFromDataLayersAndInline) {
   }
 }
 
+TEST_F(RegistryTest, ConcurrentPullsShareTheCacheSafely) {
+  const std::string digest = Push(Ref("test/assets:v1"));
+  std::vector<ProcessResult> results(4);
+  std::vector<std::thread> pullers;
+  for (ProcessResult& result : results) {
+    pullers.emplace_back([&] { result = RunSpindle({"registry", "pull", Ref("test/assets:v1")}); });
+  }
+  for (std::thread& puller : pullers) puller.join();
+  for (const ProcessResult& result : results) {
+    EXPECT_EQ(result.status, 0) << result.Describe();
+    EXPECT_EQ(FirstDigest(result.out), digest);
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(Cache())) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+    if (entry.path().parent_path() == Cache() / "blobs" / "sha256") {
+      EXPECT_EQ(oci::DigestOf(ReadFile(entry.path())), "sha256:" + entry.path().filename().string());
+    }
+  }
+}
+
+TEST_F(RegistryTest, UpServesThePulledLockedApp) {
+  Push(Ref("test/assets:v1"));
+  ASSERT_EQ(RunSpindle({"registry", "pull", Ref("test/assets:v1")}).status, 0);
+  const fs::path spin_json = Cache() / "manifests" / registry_.host() / "test/assets/v1/spin.json";
+  ASSERT_TRUE(fs::exists(spin_json));
+  registry_.Stop();  // served from the cache alone
+  SpindleServer server;
+  std::string error;
+  ASSERT_TRUE(server.Start(spin_json.string(), {}, error)) << error;
+  const auto small = http_test::Get(server.url("/small.txt"));
+  EXPECT_EQ(small.status, 200) << small.Describe();
+  EXPECT_EQ(small.body, kSmallText);
+}
+
 TEST_F(RegistryTest, CorruptCachedBlobIsDetectedAndReplaced) {
   Push(Ref("test/assets:v1"));
   ASSERT_EQ(RunSpindle({"registry", "pull", Ref("test/assets:v1")}).status, 0);
@@ -226,6 +262,74 @@ TEST_F(RegistryTest, BasicAuthNeedsLogin) {
             R"({"auths":{")" + secured.host() + R"(":{"auth":"YWxpY2U6czNjcmV0"}}})");
   const ProcessResult pulled = RunSpindle({"registry", "pull", ref});
   EXPECT_EQ(pulled.status, 0) << pulled.Describe();
+}
+
+// `build --image --format spin` lays out the registry artifact; skopeo
+// copies it into the registry unchanged and spindle runs it from there.
+TEST_F(RegistryTest, ArtifactLayoutCopiedBySkopeoRuns) {
+  const std::string out = scratch_.path() + "/artifact.tar";
+  const ProcessResult built =
+      RunSpindle({"build", "-f", app_.path(), "--image", out, "--format", "spin"});
+  ASSERT_EQ(built.status, 0) << built.Describe();
+  const std::string digest = FirstDigest(built.out);
+  const ProcessResult raw = Skopeo({"inspect", "--raw", "oci-archive:" + out});
+  ASSERT_EQ(raw.status, 0) << raw.Describe();
+  EXPECT_EQ(oci::DigestOf(raw.out), digest);
+  const json manifest = json::parse(raw.out);
+  ASSERT_EQ(manifest["layers"].size(), 3u) << raw.out;
+  EXPECT_EQ(manifest["layers"][2]["mediaType"], "application/vnd.fermyon.spin.application.v1+config");
+
+  const ProcessResult copied = Skopeo({"copy", "--dest-tls-verify=false", "oci-archive:" + out,
+                                       "docker://" + Ref("test/copied:v1")});
+  ASSERT_EQ(copied.status, 0) << copied.Describe();
+  SpindleServer server;
+  std::string error;
+  ASSERT_TRUE(server.Start(Ref("test/copied:v1"), {}, error)) << error;
+  EXPECT_NE(server.Stderr().find(digest), std::string::npos) << "skopeo changed the manifest\n"
+                                                              << server.Stderr();
+  const auto hello = http_test::Get(server.url("/static/hello.txt"));
+  EXPECT_EQ(hello.status, 200) << hello.Describe();
+  EXPECT_EQ(hello.body, kHelloText);
+}
+
+TEST_F(RegistryTest, PullingAFromScratchImageSaysItIsNotASpinApp) {
+  const std::string out = scratch_.path() + "/scratch.tar";
+  ASSERT_EQ(RunSpindle({"build", "-f", app_.path(), "--image", out}).status, 0);
+  const ProcessResult copied = Skopeo({"copy", "--dest-tls-verify=false", "oci-archive:" + out,
+                                       "docker://" + Ref("test/scratch:v1")});
+  ASSERT_EQ(copied.status, 0) << copied.Describe();
+  const ProcessResult pulled = RunSpindle({"registry", "pull", Ref("test/scratch:v1")});
+  EXPECT_EQ(pulled.status, 1) << pulled.Describe();
+  EXPECT_NE(pulled.err.find("not a Spin app"), std::string::npos) << pulled.Describe();
+}
+
+// The Bearer flow and redirected blobs, through AuthProxy in front of the
+// real registry: no credentials -> advice to log in; Docker's config.json
+// credentials -> a token for scope pull, blobs fetched after a 307.
+TEST_F(RegistryTest, BearerTokensAndRedirectedBlobs) {
+  const std::string digest = Push(Ref("test/assets:v1"));
+  AuthProxy proxy(registry_.host(), "bob", "hunter2");
+  std::string error;
+  ASSERT_TRUE(proxy.Start(error)) << error;
+  const std::string ref = proxy.host() + "/test/assets:v1";
+
+  const ProcessResult denied = RunSpindle({"registry", "pull", ref});
+  EXPECT_EQ(denied.status, 1) << denied.Describe();
+  EXPECT_NE(denied.err.find("spindle registry login " + proxy.host()), std::string::npos)
+      << denied.Describe();
+
+  WriteFile(scratch_.path() + "/home/.docker/config.json",
+            R"({"auths":{"http://)" + proxy.host() + R"(":{"username":"bob","password":"hunter2"}}})");
+  const ProcessResult pulled = RunSpindle({"registry", "pull", ref});
+  ASSERT_EQ(pulled.status, 0) << pulled.Describe();
+  EXPECT_EQ(FirstDigest(pulled.out), digest);
+  bool token = false, redirect = false;
+  for (const std::string& event : proxy.Events()) {
+    if (event == "token scope=repository%3Atest%2Fassets%3Apull") token = true;
+    if (event.rfind("redirect /v2/test/assets/blobs/", 0) == 0) redirect = true;
+  }
+  EXPECT_TRUE(token) << "no token request with scope repository:test/assets:pull";
+  EXPECT_TRUE(redirect) << "no blob download went through a redirect";
 }
 
 }  // namespace
