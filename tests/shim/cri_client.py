@@ -5,8 +5,8 @@ up by CNI ("pod": the app listens on 0.0.0.0:PORT inside the pod's network
 namespace and is reached at the pod IP), and checks each step:
 RunPodSandbox (runtime handler) -> CreateContainer (command ["/"], env
 SPIN_HTTP_LISTEN_ADDR) -> StartContainer -> HTTP GET -> ContainerStatus
-RUNNING -> StopContainer -> EXITED -> RemoveContainer -> StopPodSandbox ->
-RemovePodSandbox. Prints one line per step; exits 0 only if all passed.
+RUNNING -> ContainerStats -> StopContainer -> EXITED -> RemoveContainer ->
+StopPodSandbox -> RemovePodSandbox. Prints one line per step; exits 0 only if all passed.
 
 usage: cri_client.py GENERATED_DIR SOCKET HANDLER IMAGE PORT ROUTE EXPECTED_BODY LOG_DIR node|pod
 (GENERATED_DIR holds cri_api_pb2.py and cri_api_pb2_grpc.py)
@@ -95,6 +95,15 @@ def main():
     if state.state != api.CONTAINER_RUNNING:
         fail(f"ContainerStatus: {api.ContainerState.Name(state.state)}, want RUNNING")
     step("ContainerStatus", "RUNNING")
+
+    # What the kubelet's summary API polls; the shim answers Stats with
+    # cgroup v1 metrics that CRI must be able to decode.
+    stats = runtime.ContainerStats(api.ContainerStatsRequest(container_id=container),
+                                   timeout=10).stats
+    if stats.memory.working_set_bytes.value == 0:
+        fail(f"ContainerStats: no memory figure: {stats}")
+    step("ContainerStats", f"working set {stats.memory.working_set_bytes.value} bytes, "
+         f"cpu {stats.cpu.usage_core_nano_seconds.value} ns")
 
     runtime.StopContainer(api.StopContainerRequest(container_id=container, timeout=10), timeout=60)
     state = container_state(runtime, container)

@@ -210,23 +210,12 @@ TEST_F(ShimCtrTest, BrokenManifestFailsWithItsPosition) {
 }
 
 TEST_F(ShimCtrTest, ServesALockedAppImage) {
-  // /spin.json (Spin's locked app) with its content under /sha256/<hex>.
-  const std::string dir = containerd_.dir() + "/locked";
-  std::filesystem::create_directories(dir + "/sha256");
-  ProcessResult hashed = RunCommand({"sha256sum", Spin1Guest()});
-  ASSERT_EQ(hashed.status, 0) << hashed.Describe();
-  const std::string hex = hashed.out.substr(0, 64);
-  std::filesystem::copy_file(Spin1Guest(), dir + "/sha256/" + hex);
-  WriteFile(dir + "/spin.json",
-            R"({"spin_lock_version":1,"metadata":{"name":"locked","triggers":{"http":{}}},)"
-            R"("triggers":[{"id":"trigger-echo","trigger_type":"http",)"
-            R"("trigger_config":{"component":"echo","route":"/..."}}],)"
-            R"("components":[{"id":"echo","source":{"content_type":"application/wasm",)"
-            R"("digest":"sha256:)" + hex + R"("}}]})");
-  ProcessResult packed = RunCommand({"python3", SourceDir() + "/make_oci_image.py", dir,
-                                     dir + ".tar", "docker.io/library/locked:v1"});
-  ASSERT_EQ(packed.status, 0) << packed.Describe();
-  Import(dir + ".tar");
+  // `spindle build --image --format locked`: /spin.json, content under /sha256.
+  std::string error;
+  ASSERT_TRUE(BuildAppImage(containerd_.dir() + "/locked", containerd_.dir() + "/locked.tar",
+                            "docker.io/library/locked:v1", error, "locked"))
+      << error;
+  Import(containerd_.dir() + "/locked.tar");
   const std::string listen = "127.0.0.1:" + std::to_string(FreeTcpPort());
   ProcessResult run = RunDetached("locked1", "docker.io/library/locked:v1",
                                   {"--net-host", "--env", "SPIN_HTTP_LISTEN_ADDR=" + listen});

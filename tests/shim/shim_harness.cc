@@ -180,7 +180,7 @@ std::string HttpGet(const std::string& url, const std::vector<std::string>& pref
 }
 
 bool BuildAppImage(const std::string& dir, const std::string& out, const std::string& name,
-                   std::string& error) {
+                   std::string& error, const std::string& format) {
   fs::create_directories(dir);
   std::error_code copy_error;
   fs::copy_file(Spin1Guest(), dir + "/spin1_guest.wasm", fs::copy_options::overwrite_existing,
@@ -202,8 +202,8 @@ component = "echo"
 [component.echo]
 source = "spin1_guest.wasm"
 )");
-  ProcessResult built = RunCommand({SpindleBinary(), "build", "--image", out, "-f", dir + "/spin.toml",
-                             "--name", name});
+  ProcessResult built = RunCommand({SpindleBinary(), "build", "--image", out, "-f",
+                                    dir + "/spin.toml", "--name", name, "--format", format});
   if (built.status != 0) {
     error = "spindle build --image: " + built.Describe();
     return false;

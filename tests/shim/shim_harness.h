@@ -62,9 +62,11 @@ std::string HttpGet(const std::string& url, const std::vector<std::string>& pref
                     milliseconds timeout = milliseconds(15000));
 
 // Writes spin.toml + the Spin 1 guest under `dir` and packs it with
-// `spindle build --image OUT --name NAME`; false with the reason in `error`.
+// `spindle build --image OUT --name NAME --format FORMAT` ("scratch": the
+// app's files as they are; "locked": /spin.json + /sha256/<hex>); false
+// with the reason in `error`.
 bool BuildAppImage(const std::string& dir, const std::string& out, const std::string& name,
-                   std::string& error);
+                   std::string& error, const std::string& format = "scratch");
 
 class Containerd {
  public:
