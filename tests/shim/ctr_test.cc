@@ -137,6 +137,28 @@ TEST_F(ShimCtrTest, HostNetworkServesPublishesEventsAndCleansUp) {
       << recorded;
 }
 
+// `ctr run --rm` stays attached: the app's stdout reaches ctr through the
+// shim's relay, and ctr returns the task's exit status when it is killed.
+TEST_F(ShimCtrTest, AttachedRunShowsTheAppOutputAndEndsWithIt) {
+  const std::string listen = "127.0.0.1:" + std::to_string(FreeTcpPort());
+  Background attached;
+  const std::string output = containerd_.dir() + "/attached.txt";
+  ASSERT_TRUE(attached.Start({"ctr", "-a", containerd_.socket(), "run", "--rm", "--runtime",
+                              ShimBinary(), "--net-host", "--env",
+                              "SPIN_HTTP_LISTEN_ADDR=" + listen, kImage, "att1", "/"},
+                             output));
+  EXPECT_EQ(HttpGet("http://" + listen + "/hello"), "200 hello");
+  ProcessResult killed = containerd_.Ctr({"task", "kill", "att1"});
+  ASSERT_EQ(killed.status, 0) << killed.Describe();
+  EXPECT_EQ(attached.Wait(milliseconds(15000)), 0) << ReadFile(output);
+  const std::string printed = ReadFile(output);
+  EXPECT_NE(printed.find("Serving http://" + listen), std::string::npos) << printed;
+  EXPECT_NE(ReadFile(output + ".err").find("GET /hello -> echo (200)"), std::string::npos)
+      << ReadFile(output + ".err");
+  EXPECT_EQ(containerd_.Ctr({"containers", "info", "att1"}).status, 1) << "--rm removes it";
+  ExpectNothingLeft();
+}
+
 TEST_F(ShimCtrTest, ServesInsideItsOwnNetworkNamespace) {
   const int port = FreeTcpPort();
   const std::string listen = "127.0.0.1:" + std::to_string(port);

@@ -134,6 +134,14 @@ bool Background::Start(const std::vector<std::string>& argv, const std::string& 
   return pid_ > 0;
 }
 
+int Background::Wait(milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  int wait_status = 0;
+  if (!WaitUntil(pid_, Clock::now() + timeout, wait_status)) return -1;
+  pid_ = -1;
+  return DecodeStatus(wait_status);
+}
+
 void Background::Stop() {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);

@@ -45,6 +45,9 @@ class Background {
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
   bool Start(const std::vector<std::string>& argv, const std::string& output_path);
+  // Waits (bounded) for the process to exit by itself; its status as in
+  // ProcessResult, or -1 if it is still running.
+  int Wait(milliseconds timeout);
   void Stop();
   pid_t pid() const { return pid_; }
 
