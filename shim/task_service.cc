@@ -297,8 +297,7 @@ Reply TaskService::Kill(const Call& call) {
   if (task->status == containerd::v1::types::STOPPED) {
     return Reply::Error(ttrpc::kNotFound, "process already finished");
   }
-  const int signal = request.signal() == 0 ? SIGKILL : static_cast<int>(request.signal());
-  if (kill(static_cast<pid_t>(task->pid), signal) != 0) {
+  if (kill(static_cast<pid_t>(task->pid), static_cast<int>(request.signal())) != 0) {
     if (errno == ESRCH) return Reply::Error(ttrpc::kNotFound, "process already finished");
     return Reply::Error(ttrpc::kInternal, std::string("kill: ") + std::strerror(errno));
   }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -92,8 +93,21 @@ class ShimCtrTest : public ::testing::Test {
                                               << containerd_.Mounts().front();
   }
 
+  // Until `path` contains `text` (bounded), calling `poke` every 100 ms.
+  static bool WaitForText(const std::string& path, const std::string& text,
+                          const std::function<void()>& poke) {
+    const auto deadline = std::chrono::steady_clock::now() + milliseconds(10000);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (ReadFile(path).find(text) != std::string::npos) return true;
+      poke();
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    return false;
+  }
+
   static constexpr char kImage[] = "docker.io/library/shimtest:v1";
   Containerd containerd_;
+  int probes_ = 0;
 };
 
 // The topics published for `id`, in the order `ctr events` printed them.
@@ -111,9 +125,12 @@ std::vector<std::string> TaskTopics(const std::string& events, const std::string
 
 TEST_F(ShimCtrTest, HostNetworkServesPublishesEventsAndCleansUp) {
   Background events;
-  ASSERT_TRUE(events.Start({"ctr", "-a", containerd_.socket(), "events"},
-                           containerd_.dir() + "/events.txt"));
-  std::this_thread::sleep_for(milliseconds(200));  // subscribed before the run
+  const std::string events_path = containerd_.dir() + "/events.txt";
+  ASSERT_TRUE(events.Start({"ctr", "-a", containerd_.socket(), "events"}, events_path));
+  // Subscribed once a probe event shows up.
+  ASSERT_TRUE(WaitForText(events_path, "/namespaces/create", [&] {
+    containerd_.Ctr({"namespaces", "create", "probe-" + std::to_string(++probes_)});
+  }));
   const int port = FreeTcpPort();
   const std::string listen = "127.0.0.1:" + std::to_string(port);
   ProcessResult run = RunDetached("web1", kImage,
@@ -128,9 +145,9 @@ TEST_F(ShimCtrTest, HostNetworkServesPublishesEventsAndCleansUp) {
   EXPECT_EQ(metrics.status, 0) << metrics.Describe();
 
   StopAndRemove("web1");
-  std::this_thread::sleep_for(milliseconds(300));  // last event delivered
+  EXPECT_TRUE(WaitForText(events_path, "/tasks/delete", [] {}));
   events.Stop();
-  const std::string recorded = ReadFile(containerd_.dir() + "/events.txt");
+  const std::string recorded = ReadFile(events_path);
   EXPECT_EQ(TaskTopics(recorded, "web1"),
             (std::vector<std::string>{"/tasks/create", "/tasks/start", "/tasks/exit",
                                       "/tasks/delete"}))
