@@ -133,9 +133,13 @@ TEST_F(ShimCtrTest, HostNetworkServesPublishesEventsAndCleansUp) {
   }));
   const int port = FreeTcpPort();
   const std::string listen = "127.0.0.1:" + std::to_string(port);
+  const auto before = std::chrono::steady_clock::now();
   ProcessResult run = RunDetached("web1", kImage,
                                   {"--net-host", "--env", "SPIN_HTTP_LISTEN_ADDR=" + listen});
   ASSERT_EQ(run.status, 0) << run.Describe();
+  // containerd reads `shim start`'s output until every writer closed it; a
+  // daemon that kept it open would hold `ctr run` until the daemon exits.
+  EXPECT_LT(std::chrono::steady_clock::now() - before, milliseconds(5000));
   EXPECT_EQ(HttpGet("http://" + listen + "/hello"), "200 hello");
   EXPECT_EQ(TaskStatus("web1"), "RUNNING");
   ProcessResult pids = containerd_.Ctr({"task", "ps", "web1"});
