@@ -229,7 +229,8 @@ class Reader {
         const auto route = config.find("route");
         if (route != config.end() && route->is_string()) {
           trigger.route = route->get_ref<const std::string&>();
-        } else if (route != config.end() && route->is_object() && route->value("private", false)) {
+        } else if (route != config.end() && route->is_object() && route->contains("private") &&
+                   (*route)["private"].is_boolean() && (*route)["private"].get<bool>()) {
           trigger.is_private = true;
         } else {
           return Fail(config_where + ".route", "must be a string or { \"private\": true }");

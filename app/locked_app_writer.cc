@@ -65,6 +65,21 @@ Result<std::vector<PlacedFile>> PlaceFiles(const App& app, const Component& comp
   return placed;
 }
 
+// JSON strings must be UTF-8; Linux file names need not be.
+bool IsUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const size_t length = byte < 0x80 ? 1 : (byte >> 5) == 6 ? 2 : (byte >> 4) == 14 ? 3 : (byte >> 3) == 30 ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 Result<std::string> ReadSmallFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(Phase::kIo, "cannot read " + path.string());
@@ -133,6 +148,11 @@ Result<LockedApp> LockApp(const App& app, const ContentDigester& digest_of) {
     json files = json::array();
     SPINDLE_ASSIGN_OR_RETURN(std::vector<PlacedFile> placed, PlaceFiles(app, component));
     for (const PlacedFile& file : placed) {
+      if (!IsUtf8(file.guest)) {
+        return MakeError(Phase::kUsage, component.where.ToString() + ": component '" + component.id +
+                                            "': file name " + file.host.string() +
+                                            " is not UTF-8, so a locked app cannot name it");
+      }
       SPINDLE_ASSIGN_OR_RETURN(ContentInfo content, digest_of(file.host));
       json entry = {{"digest", content.digest}, {"path", file.guest}};
       if (content.size <= kInlineLimit) {

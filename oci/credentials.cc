@@ -83,7 +83,10 @@ Status StoreCredentials(const std::string& registry, const Credentials& credenti
   std::error_code ignored;
   fs::create_directories(path.parent_path(), ignored);
   fs::permissions(path.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ignored);
-  return WriteFileAtomically(path, document.dump(2) + "\n", 0600);
+  // The only strings are server names and base64; replace keeps dump()
+  // from throwing on a server name that is not UTF-8.
+  return WriteFileAtomically(path, document.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                             0600);
 }
 
 }  // namespace spindle::oci

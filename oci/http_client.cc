@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <cstdio>
 #include <mutex>
 
 namespace spindle::oci {
@@ -64,6 +65,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     transfer->response->body.append(chunk);
   }
   return size * count;
+}
+
+size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
+  return std::fread(buffer, 1, size * count, static_cast<FILE*>(user));
 }
 
 int OnProgress(void* user, curl_off_t download_total, curl_off_t download_now,
@@ -131,7 +136,22 @@ Result<HttpResponse> Perform(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   static const std::string kEmpty;
-  if (request.body || request.method == "POST" || request.method == "PUT") {
+  FILE* upload = nullptr;
+  if (!request.body_file.empty()) {
+    upload = std::fopen(request.body_file.c_str(), "rb");
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(request.body_file, size_error);
+    if (!upload || size_error) {
+      if (upload) std::fclose(upload);
+      curl_slist_free_all(headers);
+      curl_easy_cleanup(curl);
+      return MakeError(Phase::kIo, "cannot read " + request.body_file.string());
+    }
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);  // with CUSTOMREQUEST above: the method stays
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(curl, CURLOPT_READDATA, upload);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+  } else if (request.body || request.method == "POST" || request.method == "PUT") {
     const std::string& body = request.body ? *request.body : kEmpty;
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
@@ -142,6 +162,7 @@ Result<HttpResponse> Perform(const HttpRequest& request) {
   if (code == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
+  if (upload) std::fclose(upload);
   if (transfer.sink_failed) return MakeError(Phase::kIo, request.url + ": writing the download failed");
   if (transfer.too_large) {
     return MakeError(Phase::kIo, request.url + ": the answer is larger than " +

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@ struct HttpRequest {
   std::string url;
   std::vector<std::string> headers;      // "Name: value"
   const std::string* body = nullptr;     // sent when set (POST/PUT)
+  std::filesystem::path body_file;       // or streamed from this file (PUT)
   bool follow_redirects = false;
   bool bypass_proxy = false;             // loopback: never through $http_proxy
   // Largest body kept in HttpResponse::body; a bigger one fails the request

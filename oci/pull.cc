@@ -5,6 +5,7 @@
 #include "oci/atomic_file.h"
 #include "oci/cache.h"
 #include "oci/digest.h"
+#include "oci/json_fields.h"
 #include "oci/locked_app_content.h"
 #include "oci/media_types.h"
 #include "oci/progress.h"
@@ -26,8 +27,8 @@ Result<BlobRef> ReadDescriptor(const json& descriptor, const Reference& referenc
     return MakeError(Phase::kIo, reference.ToString() + ": manifest " + where + " is not an object");
   }
   BlobRef blob;
-  blob.media_type = descriptor.value("mediaType", "");
-  blob.digest = descriptor.value("digest", "");
+  blob.media_type = StringField(descriptor, "mediaType");
+  blob.digest = StringField(descriptor, "digest");
   const auto size = descriptor.find("size");
   if (!IsSha256Digest(blob.digest) || size == descriptor.end() || !size->is_number_unsigned()) {
     return MakeError(Phase::kIo, reference.ToString() + ": manifest " + where +

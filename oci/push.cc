@@ -1,6 +1,5 @@
 #include "oci/push.h"
 
-#include "oci/atomic_file.h"
 #include "oci/media_types.h"
 #include "oci/progress.h"
 #include "oci/spin_artifact.h"
@@ -13,11 +12,11 @@ Result<PushResult> PushApp(const app::App& app, const Reference& reference, Regi
   Progress progress("Pushing", artifact.TotalBytes());
   auto report = [&](uint64_t done) { progress.Update(done); };
   for (const ArtifactLayer& layer : artifact.layers) {
-    std::string bytes = layer.bytes;
-    if (!layer.file.empty()) {
-      SPINDLE_ASSIGN_OR_RETURN(bytes, ReadFileToString(layer.file));
+    if (layer.file.empty()) {
+      SPINDLE_TRY(client.PushBlob(layer.digest, layer.bytes, report));
+    } else {
+      SPINDLE_TRY(client.PushBlobFile(layer.digest, layer.file, report));
     }
-    SPINDLE_TRY(client.PushBlob(layer.digest, bytes, report));
     progress.FinishBlob(layer.size);
   }
   SPINDLE_TRY(client.PushBlob(artifact.config_digest, artifact.config, report));

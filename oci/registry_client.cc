@@ -8,6 +8,7 @@
 #include "oci/atomic_file.h"
 #include "oci/digest.h"
 #include "oci/http_client.h"
+#include "oci/json_fields.h"
 #include "oci/media_types.h"
 
 namespace spindle::oci {
@@ -181,8 +182,7 @@ Result<bool> RegistryClient::BlobExists(const std::string& digest) {
   return StatusError(response.status, "checking blob " + digest, "");
 }
 
-Status RegistryClient::PushBlob(const std::string& digest, const std::string& bytes,
-                                const ByteProgress& progress) {
+Status RegistryClient::Upload(const std::string& digest, HttpRequest& put) {
   SPINDLE_ASSIGN_OR_RETURN(bool exists, BlobExists(digest));
   if (exists) return Ok();
   HttpRequest start;
@@ -195,15 +195,28 @@ Status RegistryClient::PushBlob(const std::string& digest, const std::string& by
     return MakeError(Phase::kIo, reference_.ToString() + ": the registry gave no upload location");
   }
   if (location.front() == '/') location = origin_ + location;
-  HttpRequest put;
   put.method = "PUT";
   put.url = location + (location.find('?') == std::string::npos ? "?" : "&") + "digest=" + UrlEncode(digest);
   put.headers = {"Content-Type: application/octet-stream"};
-  put.body = &bytes;
-  if (progress) put.progress = [&](uint64_t done, uint64_t) { progress(done); };
   SPINDLE_ASSIGN_OR_RETURN(HttpResponse finished, Send(put, true));
   if (finished.status != 201) return StatusError(finished.status, "uploading blob " + digest, finished.body);
   return Ok();
+}
+
+Status RegistryClient::PushBlob(const std::string& digest, const std::string& bytes,
+                                const ByteProgress& progress) {
+  HttpRequest put;
+  put.body = &bytes;
+  if (progress) put.progress = [&](uint64_t done, uint64_t) { progress(done); };
+  return Upload(digest, put);
+}
+
+Status RegistryClient::PushBlobFile(const std::string& digest, const std::filesystem::path& file,
+                                    const ByteProgress& progress) {
+  HttpRequest put;
+  put.body_file = file;
+  if (progress) put.progress = [&](uint64_t done, uint64_t) { progress(done); };
+  return Upload(digest, put);
 }
 
 Result<std::string> RegistryClient::PushManifest(const std::string& bytes, const std::string& media_type) {
@@ -264,14 +277,14 @@ Result<FetchedManifest> RegistryClient::FetchManifest() {
   // An index: take the wasm platform's manifest, or the only one.
   std::string chosen;
   for (const json& entry : *manifests) {
-    const auto platform = entry.find("platform");
-    if (platform != entry.end() && platform->is_object() && platform->value("os", "") == kWasmOs &&
-        entry.value("digest", "") != "") {
-      chosen = entry.value("digest", "");
+    const auto platform = entry.is_object() ? entry.find("platform") : entry.end();
+    if (platform != entry.end() && StringField(*platform, "os") == kWasmOs &&
+        !StringField(entry, "digest").empty()) {
+      chosen = StringField(entry, "digest");
       break;
     }
   }
-  if (chosen.empty() && manifests->size() == 1) chosen = (*manifests)[0].value("digest", "");
+  if (chosen.empty() && manifests->size() == 1) chosen = StringField((*manifests)[0], "digest");
   if (chosen.empty() || !IsSha256Digest(chosen)) {
     return MakeError(Phase::kIo, reference_.ToString() + ": the image index has no wasip1/wasm manifest");
   }

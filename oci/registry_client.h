@@ -39,8 +39,11 @@ class RegistryClient {
   RegistryClient(Reference reference, RegistryOptions options);
 
   Result<bool> BlobExists(const std::string& digest);
-  // Uploads unless the registry already has it.
+  // Uploads unless the registry already has it: bytes in memory, or a file
+  // streamed from disk (the registry checks it against `digest`).
   Status PushBlob(const std::string& digest, const std::string& bytes, const ByteProgress& progress);
+  Status PushBlobFile(const std::string& digest, const std::filesystem::path& file,
+                      const ByteProgress& progress);
   // PUT under the reference's tag; returns the manifest digest.
   Result<std::string> PushManifest(const std::string& bytes, const std::string& media_type);
   // The reference's manifest (tag or digest). An image index is resolved to
@@ -60,6 +63,7 @@ class RegistryClient {
   Error Unreachable(const Error& transport) const;
   Error StatusError(long status, const std::string& what, const std::string& body) const;
   Result<FetchedManifest> GetManifest(const std::string& tag_or_digest);
+  Status Upload(const std::string& digest, struct HttpRequest& put);
 
   Reference reference_;
   RegistryOptions options_;

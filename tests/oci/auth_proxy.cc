@@ -167,7 +167,9 @@ void AuthProxy::Handle(int fd) {
     const std::string value = result.Header(name);
     if (!value.empty()) headers.push_back(std::string(name) + ": " + value);
   }
-  Respond(fd, static_cast<int>(result.status), headers, result.body, head);
+  std::string body = result.body;
+  if (corrupt_ && target.rfind("/storage/", 0) == 0 && !body.empty()) body[body.size() / 2] ^= 0x20;
+  Respond(fd, static_cast<int>(result.status), headers, body, head);
 }
 
 }  // namespace spindle::oci_test

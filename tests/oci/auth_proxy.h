@@ -23,6 +23,8 @@ class AuthProxy {
   AuthProxy& operator=(const AuthProxy&) = delete;
 
   bool Start(std::string& error);
+  // From now on, flip one byte of every blob served from /storage.
+  void CorruptBlobs() { corrupt_ = true; }
   void Stop();
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
 
@@ -39,6 +41,7 @@ class AuthProxy {
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> corrupt_{false};
   std::thread thread_;
   std::mutex mutex_;
   std::vector<std::string> events_;

@@ -192,6 +192,14 @@ TEST_F(LockedAppTest, ReaderNamesWhatIsWrong) {
   ASSERT_FALSE(bad_id.ok());
   EXPECT_NE(bad_id.error().message.find("components[0].id"), std::string::npos) << bad_id.error().message;
 
+  auto odd_route = app::ParseLockedApp(
+      R"({"components":[{"id":"a","source":{"digest":")" + wasm_digest +
+          R"("}}],"triggers":[{"id":"t","trigger_type":"http","trigger_config":{"component":"a","route":{"private":"yes"}}}]})",
+      json_path, content_.path());
+  ASSERT_FALSE(odd_route.ok());
+  EXPECT_NE(odd_route.error().message.find("triggers[0].trigger_config.route"), std::string::npos)
+      << odd_route.error().message;
+
   const std::string tampered =
       R"({"components":[{"id":"a","source":{"digest":")" + oci::DigestOf("x") +
       R"("},"files":[{"path":"f","digest":")" + oci::DigestOf("other") +
@@ -200,6 +208,16 @@ TEST_F(LockedAppTest, ReaderNamesWhatIsWrong) {
   ASSERT_FALSE(materialized.ok());
   EXPECT_NE(materialized.error().message.find("digest mismatch"), std::string::npos)
       << materialized.error().message;
+}
+
+TEST_F(LockedAppTest, FileNamesThatAreNotUtf8AreAnError) {
+  WriteAssetApp(app_.path());
+  WriteFile(app_.path() + "/static/\xff.txt", "bytes");
+  auto app = app::LoadManifest(app_.path());
+  ASSERT_TRUE(app.ok()) << app.error().ToString();
+  auto locked = app::LockApp(*app, Digest);
+  ASSERT_FALSE(locked.ok());
+  EXPECT_NE(locked.error().message.find("is not UTF-8"), std::string::npos) << locked.error().message;
 }
 
 // Spin may write inline files without a digest; they still load.

@@ -334,3 +334,58 @@ TEST_F(RegistryTest, BearerTokensAndRedirectedBlobs) {
 
 }  // namespace
 }  // namespace spindle::oci_test
+
+namespace spindle::oci_test {
+namespace {
+
+// A registry that serves a blob whose bytes do not match its digest: the
+// pull fails naming the reference and the digest, and the cache holds no
+// file under that digest (nor a temporary one).
+TEST_F(RegistryTest, TamperedBlobIsRejected) {
+  Push(Ref("test/assets:v1"));
+  AuthProxy proxy(registry_.host(), "bob", "hunter2");
+  std::string error;
+  ASSERT_TRUE(proxy.Start(error)) << error;
+  proxy.CorruptBlobs();
+  WriteFile(scratch_.path() + "/home/.docker/config.json",
+            R"({"auths":{")" + proxy.host() + R"(":{"username":"bob","password":"hunter2"}}})");
+  const std::string ref = proxy.host() + "/test/assets:v1";
+  const ProcessResult pulled = RunSpindle({"registry", "pull", ref});
+  EXPECT_EQ(pulled.status, 1) << pulled.Describe();
+  EXPECT_NE(pulled.err.find(ref + ": digest mismatch: blob sha256:"), std::string::npos)
+      << pulled.Describe();
+  if (fs::exists(Cache() / "blobs")) {
+    for (const auto& entry : fs::recursive_directory_iterator(Cache() / "blobs")) {
+      if (!entry.is_regular_file()) continue;
+      EXPECT_EQ(oci::DigestOf(ReadFile(entry.path())), "sha256:" + entry.path().filename().string())
+          << "a bad or partial blob was left in the cache: " << entry.path();
+    }
+  }
+}
+
+TEST_F(RegistryTest, LoginReadsThePasswordFromStdin) {
+  const ProcessResult login = RunTool(
+      {"sh", "-c", "printf 's3cret\\n' | " + http_test::SpindleBinary() +
+                       " registry login ghcr.io -u alice --password-stdin"});
+  ASSERT_EQ(login.status, 0) << login.Describe();
+  const json auth = json::parse(ReadFile(scratch_.path() + "/home/.config/spindle/auth.json"));
+  EXPECT_EQ(auth["auths"]["ghcr.io"]["auth"], "YWxpY2U6czNjcmV0");  // alice:s3cret
+  const ProcessResult both = RunSpindle({"registry", "login", "ghcr.io", "-u", "a"});
+  EXPECT_EQ(both.status, 1) << both.Describe();
+  EXPECT_NE(both.err.find("--password-stdin or -p"), std::string::npos) << both.Describe();
+}
+
+// With a terminal on stderr (script(1) provides one) pulls draw a byte
+// progress bar; without one (every other test) stderr stays empty.
+TEST_F(RegistryTest, ProgressBarOnlyOnATerminal) {
+  if (FindTool("script").empty()) GTEST_SKIP() << "script(1) (bsdutils) is not installed";
+  Push(Ref("test/assets:v1"));
+  const ProcessResult pulled = RunTool(
+      {"script", "-qec", http_test::SpindleBinary() + " registry pull " + Ref("test/assets:v1"), "/dev/null"});
+  EXPECT_EQ(pulled.status, 0) << pulled.Describe();
+  EXPECT_NE(pulled.out.find("Pulling ["), std::string::npos) << pulled.Describe();
+  EXPECT_NE(pulled.out.find("Pulled "), std::string::npos) << pulled.Describe();
+}
+
+}  // namespace
+}  // namespace spindle::oci_test
