@@ -19,9 +19,10 @@ PACKAGES=(
   # OCI tests: a local registry and an independent image reader
   docker-registry skopeo
   # containerd shim: protobuf (ttrpc messages); its tests run a private
-  # containerd, a CRI client (grpcio) and a busybox pause image
+  # containerd, a CRI client (grpcio), a busybox pause image and CNI plugins
   protobuf-compiler libprotobuf-dev containerd runc iproute2
   python3-grpcio python3-protobuf protobuf-compiler-grpc busybox-static
+  containernetworking-plugins
   # Kubernetes deliverables: YAML checks of deploy/
   python3-yaml
   # Guest toolchain: C to wasm32-wasi, wat/wast tools, libFuzzer runtime

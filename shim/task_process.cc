@@ -73,11 +73,21 @@ constexpr int kGoFd = 4;
 
 Result<std::unique_ptr<TaskProcess>> TaskProcess::Launch(const TaskLaunch& launch,
                                                          std::chrono::milliseconds timeout) {
-  int out_pipe[2], err_pipe[2], report_pipe[2], go_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) return SystemError("pipe");
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) return SystemError("pipe");
-  if (pipe2(report_pipe, O_CLOEXEC) != 0) return SystemError("pipe");
-  if (pipe2(go_pipe, O_CLOEXEC) != 0) return SystemError("pipe");
+  int pipes[4][2];
+  for (int made = 0; made < 4; ++made) {
+    if (pipe2(pipes[made], O_CLOEXEC) != 0) {
+      Error error = SystemError("pipe");
+      for (int i = 0; i < made; ++i) {
+        close(pipes[i][0]);
+        close(pipes[i][1]);
+      }
+      return error;
+    }
+  }
+  int(&out_pipe)[2] = pipes[0];
+  int(&err_pipe)[2] = pipes[1];
+  int(&report_pipe)[2] = pipes[2];
+  int(&go_pipe)[2] = pipes[3];
 
   // Everything the child needs is built before fork: after it, only
   // async-signal-safe calls are allowed.

@@ -297,8 +297,7 @@ Reply TaskService::Kill(const Call& call) {
   if (task->status == containerd::v1::types::STOPPED) {
     return Reply::Error(ttrpc::kNotFound, "process already finished");
   }
-  const int signal = request.signal() == 0 ? SIGKILL : static_cast<int>(request.signal());
-  if (kill(static_cast<pid_t>(task->pid), signal) != 0) {
+  if (kill(static_cast<pid_t>(task->pid), static_cast<int>(request.signal())) != 0) {
     if (errno == ESRCH) return Reply::Error(ttrpc::kNotFound, "process already finished");
     return Reply::Error(ttrpc::kInternal, std::string("kill: ") + std::strerror(errno));
   }
@@ -437,7 +436,9 @@ void TaskService::KillAll() {
     std::lock_guard lock(mutex_);
     tasks.swap(tasks_);
   }
-  for (auto& [id, task] : tasks) {
+  for (auto& entry : tasks) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::shared_ptr<Task>& task = entry.second;
     std::unique_lock lock(task->mutex);
     if (task->status != containerd::v1::types::STOPPED) kill(static_cast<pid_t>(task->pid), SIGKILL);
     task->exited.wait(lock, [&] { return task->status == containerd::v1::types::STOPPED; });

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Drives containerd's CRI plugin the way the kubelet does for one pod with
-one Spin container on the node's network, and checks each step:
+one Spin container, on the node's network ("node") or on a pod network set
+up by CNI ("pod": the app listens on 0.0.0.0:PORT inside the pod's network
+namespace and is reached at the pod IP), and checks each step:
 RunPodSandbox (runtime handler) -> CreateContainer (command ["/"], env
 SPIN_HTTP_LISTEN_ADDR) -> StartContainer -> HTTP GET -> ContainerStatus
-RUNNING -> StopContainer -> EXITED -> RemoveContainer -> StopPodSandbox ->
-RemovePodSandbox. Prints one line per step; exits 0 only if all passed.
+RUNNING -> ContainerStats -> StopContainer -> EXITED -> RemoveContainer ->
+StopPodSandbox -> RemovePodSandbox. Prints one line per step; exits 0 only if all passed.
 
-usage: cri_client.py GENERATED_DIR SOCKET HANDLER IMAGE PORT ROUTE EXPECTED_BODY LOG_DIR
+usage: cri_client.py GENERATED_DIR SOCKET HANDLER IMAGE PORT ROUTE EXPECTED_BODY LOG_DIR node|pod
 (GENERATED_DIR holds cri_api_pb2.py and cri_api_pb2_grpc.py)
 """
 import os
@@ -35,7 +37,8 @@ def container_state(runtime, container_id):
 
 
 def main():
-    _, _, socket, handler, image, port, route, expected, log_dir = sys.argv
+    _, _, socket, handler, image, port, route, expected, log_dir, network = sys.argv
+    node_network = network == "node"
     channel = grpc.insecure_channel("unix://" + socket)
     runtime = api_grpc.RuntimeServiceStub(channel)
     version = runtime.Version(api.VersionRequest(), timeout=10)
@@ -46,15 +49,24 @@ def main():
                                         namespace="default", attempt=0),
         hostname="spin-pod", log_directory=log_dir,
         linux=api.LinuxPodSandboxConfig(security_context=api.LinuxSandboxSecurityContext(
-            namespace_options=api.NamespaceOption(network=api.NODE))))
+            namespace_options=api.NamespaceOption(
+                network=api.NODE if node_network else api.POD))))
     sandbox = runtime.RunPodSandbox(
         api.RunPodSandboxRequest(config=sandbox_config, runtime_handler=handler),
         timeout=60).pod_sandbox_id
     step("RunPodSandbox", sandbox)
+    host = "127.0.0.1"
+    if not node_network:
+        host = runtime.PodSandboxStatus(api.PodSandboxStatusRequest(pod_sandbox_id=sandbox),
+                                        timeout=10).status.network.ip
+        if not host:
+            fail("PodSandboxStatus: the pod has no IP")
+        step("PodSandboxStatus", "ip " + host)
+    listen = ("127.0.0.1:" if node_network else "0.0.0.0:") + port
 
     container_config = api.ContainerConfig(
         metadata=api.ContainerMetadata(name="app"), image=api.ImageSpec(image=image),
-        command=["/"], envs=[api.KeyValue(key="SPIN_HTTP_LISTEN_ADDR", value="127.0.0.1:" + port)],
+        command=["/"], envs=[api.KeyValue(key="SPIN_HTTP_LISTEN_ADDR", value=listen)],
         log_path="app.log")
     container = runtime.CreateContainer(api.CreateContainerRequest(
         pod_sandbox_id=sandbox, config=container_config, sandbox_config=sandbox_config),
@@ -63,7 +75,7 @@ def main():
     runtime.StartContainer(api.StartContainerRequest(container_id=container), timeout=60)
     step("StartContainer")
 
-    url = f"http://127.0.0.1:{port}{route}"
+    url = f"http://{host}:{port}{route}"
     body = None
     deadline = time.time() + 15
     while time.time() < deadline:
@@ -84,6 +96,15 @@ def main():
         fail(f"ContainerStatus: {api.ContainerState.Name(state.state)}, want RUNNING")
     step("ContainerStatus", "RUNNING")
 
+    # What the kubelet's summary API polls; the shim answers Stats with
+    # cgroup v1 metrics that CRI must be able to decode.
+    stats = runtime.ContainerStats(api.ContainerStatsRequest(container_id=container),
+                                   timeout=10).stats
+    if stats.memory.working_set_bytes.value == 0:
+        fail(f"ContainerStats: no memory figure: {stats}")
+    step("ContainerStats", f"working set {stats.memory.working_set_bytes.value} bytes, "
+         f"cpu {stats.cpu.usage_core_nano_seconds.value} ns")
+
     runtime.StopContainer(api.StopContainerRequest(container_id=container, timeout=10), timeout=60)
     state = container_state(runtime, container)
     if state.state != api.CONTAINER_EXITED:
@@ -93,7 +114,7 @@ def main():
     log_path = os.path.join(log_dir, "app.log")
     with open(log_path, encoding="utf-8", errors="replace") as log:
         text = log.read()
-    if "Serving http://127.0.0.1:" + port not in text:
+    if "Serving http://" + listen not in text:
         fail(f"{log_path} lacks the app's banner: {text[:400]!r}")
     step("log", log_path)
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -92,8 +93,21 @@ class ShimCtrTest : public ::testing::Test {
                                               << containerd_.Mounts().front();
   }
 
+  // Until `path` contains `text` (bounded), calling `poke` every 100 ms.
+  static bool WaitForText(const std::string& path, const std::string& text,
+                          const std::function<void()>& poke) {
+    const auto deadline = std::chrono::steady_clock::now() + milliseconds(10000);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (ReadFile(path).find(text) != std::string::npos) return true;
+      poke();
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    return false;
+  }
+
   static constexpr char kImage[] = "docker.io/library/shimtest:v1";
   Containerd containerd_;
+  int probes_ = 0;
 };
 
 // The topics published for `id`, in the order `ctr events` printed them.
@@ -111,14 +125,21 @@ std::vector<std::string> TaskTopics(const std::string& events, const std::string
 
 TEST_F(ShimCtrTest, HostNetworkServesPublishesEventsAndCleansUp) {
   Background events;
-  ASSERT_TRUE(events.Start({"ctr", "-a", containerd_.socket(), "events"},
-                           containerd_.dir() + "/events.txt"));
-  std::this_thread::sleep_for(milliseconds(200));  // subscribed before the run
+  const std::string events_path = containerd_.dir() + "/events.txt";
+  ASSERT_TRUE(events.Start({"ctr", "-a", containerd_.socket(), "events"}, events_path));
+  // Subscribed once a probe event shows up.
+  ASSERT_TRUE(WaitForText(events_path, "/namespaces/create", [&] {
+    containerd_.Ctr({"namespaces", "create", "probe-" + std::to_string(++probes_)});
+  }));
   const int port = FreeTcpPort();
   const std::string listen = "127.0.0.1:" + std::to_string(port);
+  const auto before = std::chrono::steady_clock::now();
   ProcessResult run = RunDetached("web1", kImage,
                                   {"--net-host", "--env", "SPIN_HTTP_LISTEN_ADDR=" + listen});
   ASSERT_EQ(run.status, 0) << run.Describe();
+  // containerd reads `shim start`'s output until every writer closed it; a
+  // daemon that kept it open would hold `ctr run` until the daemon exits.
+  EXPECT_LT(std::chrono::steady_clock::now() - before, milliseconds(5000));
   EXPECT_EQ(HttpGet("http://" + listen + "/hello"), "200 hello");
   EXPECT_EQ(TaskStatus("web1"), "RUNNING");
   ProcessResult pids = containerd_.Ctr({"task", "ps", "web1"});
@@ -128,13 +149,35 @@ TEST_F(ShimCtrTest, HostNetworkServesPublishesEventsAndCleansUp) {
   EXPECT_EQ(metrics.status, 0) << metrics.Describe();
 
   StopAndRemove("web1");
-  std::this_thread::sleep_for(milliseconds(300));  // last event delivered
+  EXPECT_TRUE(WaitForText(events_path, "/tasks/delete", [] {}));
   events.Stop();
-  const std::string recorded = ReadFile(containerd_.dir() + "/events.txt");
+  const std::string recorded = ReadFile(events_path);
   EXPECT_EQ(TaskTopics(recorded, "web1"),
             (std::vector<std::string>{"/tasks/create", "/tasks/start", "/tasks/exit",
                                       "/tasks/delete"}))
       << recorded;
+}
+
+// `ctr run --rm` stays attached: the app's stdout reaches ctr through the
+// shim's relay, and ctr returns the task's exit status when it is killed.
+TEST_F(ShimCtrTest, AttachedRunShowsTheAppOutputAndEndsWithIt) {
+  const std::string listen = "127.0.0.1:" + std::to_string(FreeTcpPort());
+  Background attached;
+  const std::string output = containerd_.dir() + "/attached.txt";
+  ASSERT_TRUE(attached.Start({"ctr", "-a", containerd_.socket(), "run", "--rm", "--runtime",
+                              ShimBinary(), "--net-host", "--env",
+                              "SPIN_HTTP_LISTEN_ADDR=" + listen, kImage, "att1", "/"},
+                             output));
+  EXPECT_EQ(HttpGet("http://" + listen + "/hello"), "200 hello");
+  ProcessResult killed = containerd_.Ctr({"task", "kill", "att1"});
+  ASSERT_EQ(killed.status, 0) << killed.Describe();
+  EXPECT_EQ(attached.Wait(milliseconds(15000)), 0) << ReadFile(output);
+  const std::string printed = ReadFile(output);
+  EXPECT_NE(printed.find("Serving http://" + listen), std::string::npos) << printed;
+  EXPECT_NE(ReadFile(output + ".err").find("GET /hello -> echo (200)"), std::string::npos)
+      << ReadFile(output + ".err");
+  EXPECT_EQ(containerd_.Ctr({"containers", "info", "att1"}).status, 1) << "--rm removes it";
+  ExpectNothingLeft();
 }
 
 TEST_F(ShimCtrTest, ServesInsideItsOwnNetworkNamespace) {
@@ -210,23 +253,12 @@ TEST_F(ShimCtrTest, BrokenManifestFailsWithItsPosition) {
 }
 
 TEST_F(ShimCtrTest, ServesALockedAppImage) {
-  // /spin.json (Spin's locked app) with its content under /sha256/<hex>.
-  const std::string dir = containerd_.dir() + "/locked";
-  std::filesystem::create_directories(dir + "/sha256");
-  ProcessResult hashed = RunCommand({"sha256sum", Spin1Guest()});
-  ASSERT_EQ(hashed.status, 0) << hashed.Describe();
-  const std::string hex = hashed.out.substr(0, 64);
-  std::filesystem::copy_file(Spin1Guest(), dir + "/sha256/" + hex);
-  WriteFile(dir + "/spin.json",
-            R"({"spin_lock_version":1,"metadata":{"name":"locked","triggers":{"http":{}}},)"
-            R"("triggers":[{"id":"trigger-echo","trigger_type":"http",)"
-            R"("trigger_config":{"component":"echo","route":"/..."}}],)"
-            R"("components":[{"id":"echo","source":{"content_type":"application/wasm",)"
-            R"("digest":"sha256:)" + hex + R"("}}]})");
-  ProcessResult packed = RunCommand({"python3", SourceDir() + "/make_oci_image.py", dir,
-                                     dir + ".tar", "docker.io/library/locked:v1"});
-  ASSERT_EQ(packed.status, 0) << packed.Describe();
-  Import(dir + ".tar");
+  // `spindle build --image --format locked`: /spin.json, content under /sha256.
+  std::string error;
+  ASSERT_TRUE(BuildAppImage(containerd_.dir() + "/locked", containerd_.dir() + "/locked.tar",
+                            "docker.io/library/locked:v1", error, "locked"))
+      << error;
+  Import(containerd_.dir() + "/locked.tar");
   const std::string listen = "127.0.0.1:" + std::to_string(FreeTcpPort());
   ProcessResult run = RunDetached("locked1", "docker.io/library/locked:v1",
                                   {"--net-host", "--env", "SPIN_HTTP_LISTEN_ADDR=" + listen});

@@ -134,6 +134,14 @@ bool Background::Start(const std::vector<std::string>& argv, const std::string& 
   return pid_ > 0;
 }
 
+int Background::Wait(milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  int wait_status = 0;
+  if (!WaitUntil(pid_, Clock::now() + timeout, wait_status)) return -1;
+  pid_ = -1;
+  return DecodeStatus(wait_status);
+}
+
 void Background::Stop() {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);
@@ -180,7 +188,7 @@ std::string HttpGet(const std::string& url, const std::vector<std::string>& pref
 }
 
 bool BuildAppImage(const std::string& dir, const std::string& out, const std::string& name,
-                   std::string& error) {
+                   std::string& error, const std::string& format) {
   fs::create_directories(dir);
   std::error_code copy_error;
   fs::copy_file(Spin1Guest(), dir + "/spin1_guest.wasm", fs::copy_options::overwrite_existing,
@@ -202,8 +210,8 @@ component = "echo"
 [component.echo]
 source = "spin1_guest.wasm"
 )");
-  ProcessResult built = RunCommand({SpindleBinary(), "build", "--image", out, "-f", dir + "/spin.toml",
-                             "--name", name});
+  ProcessResult built = RunCommand({SpindleBinary(), "build", "--image", out, "-f",
+                                    dir + "/spin.toml", "--name", name, "--format", format});
   if (built.status != 0) {
     error = "spindle build --image: " + built.Describe();
     return false;
@@ -213,7 +221,7 @@ source = "spin1_guest.wasm"
 
 // ---- Containerd ----------------------------------------------------------------
 
-bool Containerd::Start(bool cri, std::string& error) {
+bool Containerd::Start(bool cri, std::string& error, const std::string& cni_bridge) {
   // Short: containerd's sockets and the shim's bundle paths must stay far
   // below the 108-byte limit of a Unix socket path.
   char pattern[] = "/tmp/sd.XXXXXX";
@@ -237,7 +245,17 @@ bool Containerd::Start(bool cri, std::string& error) {
               "    runtime_type = \"" + ShimBinary() + "\"\n"
               "  [plugins.\"io.containerd.grpc.v1.cri\".cni]\n"
               "    conf_dir = \"" + dir_ + "/cni\"\n"
-              "    bin_dir = \"" + dir_ + "/cni\"\n";
+              "    bin_dir = \"/usr/lib/cni\"\n";
+    // No network config: CRI only logs that, and node-network pods work.
+    if (!cni_bridge.empty()) {
+      cni_bridge_ = cni_bridge;
+      WriteFile(dir_ + "/cni/10-spindle-test.conflist",
+                R"({"cniVersion": "1.0.0", "name": "spindle-test", "plugins": [)"
+                R"({"type": "bridge", "bridge": ")" + cni_bridge +
+                    R"(", "isGateway": true, "ipMasq": false, "ipam": {"type": "host-local", )"
+                    R"("ranges": [[{"subnet": "10.231.0.0/24"}]], "dataDir": ")" + dir_ +
+                    R"(/cni-ipam"}}, {"type": "loopback"}]})");
+    }
   }
   WriteFile(dir_ + "/config.toml", config);
   if (!daemon_.Start({"containerd", "--config", dir_ + "/config.toml"},
@@ -263,6 +281,7 @@ Containerd::~Containerd() {
   std::vector<std::string> mounts = Mounts();
   std::sort(mounts.rbegin(), mounts.rend());  // deepest first
   for (const std::string& mount : mounts) umount2(mount.c_str(), MNT_DETACH);
+  if (!cni_bridge_.empty()) RunCommand({"ip", "link", "del", cni_bridge_});
   std::error_code ignored;
   fs::remove_all(dir_, ignored);
 }

@@ -45,6 +45,9 @@ class Background {
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
   bool Start(const std::vector<std::string>& argv, const std::string& output_path);
+  // Waits (bounded) for the process to exit by itself; its status as in
+  // ProcessResult, or -1 if it is still running.
+  int Wait(milliseconds timeout);
   void Stop();
   pid_t pid() const { return pid_; }
 
@@ -62,9 +65,11 @@ std::string HttpGet(const std::string& url, const std::vector<std::string>& pref
                     milliseconds timeout = milliseconds(15000));
 
 // Writes spin.toml + the Spin 1 guest under `dir` and packs it with
-// `spindle build --image OUT --name NAME`; false with the reason in `error`.
+// `spindle build --image OUT --name NAME --format FORMAT` ("scratch": the
+// app's files as they are; "locked": /spin.json + /sha256/<hex>); false
+// with the reason in `error`.
 bool BuildAppImage(const std::string& dir, const std::string& out, const std::string& name,
-                   std::string& error);
+                   std::string& error, const std::string& format = "scratch");
 
 class Containerd {
  public:
@@ -75,8 +80,10 @@ class Containerd {
 
   // Writes the config and starts containerd; waits (bounded) until ctr
   // reaches it. `cri`: the CRI plugin on, with runtime handler "spin" mapped
-  // to the shim by absolute path and a local pause image.
-  bool Start(bool cri, std::string& error);
+  // to the shim by absolute path and a local pause image. `cni_bridge`
+  // (CRI only): pods get a network from Debian's CNI plugins, a bridge of
+  // that name on 10.231.0.0/24, deleted again by the destructor.
+  bool Start(bool cri, std::string& error, const std::string& cni_bridge = "");
 
   const std::string& dir() const { return dir_; }
   std::string socket() const { return dir_ + "/c.sock"; }
@@ -93,6 +100,7 @@ class Containerd {
 
  private:
   std::string dir_;
+  std::string cni_bridge_;
   Background daemon_;
 };
 
