@@ -140,6 +140,12 @@ void RedisPool::Release(redisContext* context) {
 }
 
 Result<RedisReplyPtr> RedisPool::Command(const std::vector<std::string>& command) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : command) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
   redisContext* context = nullptr;
   {
     std::lock_guard lock(mutex_);
@@ -148,15 +154,25 @@ Result<RedisReplyPtr> RedisPool::Command(const std::vector<std::string>& command
       idle_.pop_back();
     }
   }
-  if (!context) {
-    SPINDLE_ASSIGN_OR_RETURN(context, Connect());
+  if (context) {
+    RedisReplyPtr reply(static_cast<redisReply*>(
+        redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    if (reply) {
+      Release(context);
+      return reply;
+    }
+    // An idle connection the server has closed (restart, timeout, CLIENT
+    // KILL) fails with EOF before the command was read; one retry on a new
+    // connection hides that. Other failures are reported.
+    const bool closed_while_idle = context->err == REDIS_ERR_EOF;
+    const std::string reason = context->errstr;
+    redisFree(context);
+    if (!closed_while_idle) {
+      return MakeError(Phase::kIo, address_.host + ":" + std::to_string(address_.port) +
+                                       ": Redis I/O error: " + reason);
+    }
   }
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const std::string& arg : command) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
+  SPINDLE_ASSIGN_OR_RETURN(context, Connect());
   RedisReplyPtr reply(static_cast<redisReply*>(
       redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
   if (!reply) {

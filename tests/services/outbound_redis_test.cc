@@ -115,6 +115,18 @@ TEST_F(OutboundRedisTest, PasswordNeverLogged) {
   EXPECT_NE(logs.text().find("AUTH failed"), std::string::npos) << logs.text();
 }
 
+TEST_F(OutboundRedisTest, PooledConnectionClosedByServerIsReplaced) {
+  const std::string address = redis_.url();
+  ASSERT_TRUE(client_.Set(allowed_, address, "k", Bytes("1")).ok());  // leaves an idle connection
+  // Another client closes every other connection, as a server restart would.
+  OutboundRedis other;
+  auto killed = other.Execute(allowed_, address, "CLIENT",
+                              {Bytes("KILL"), Bytes("TYPE"), Bytes("normal"), Bytes("SKIPME"), Bytes("yes")});
+  ASSERT_TRUE(killed.ok());
+  EXPECT_GE(std::get<int64_t>((*killed)[0]), 1);
+  EXPECT_EQ(*client_.Get(allowed_, address, "k"), Bytes("1"));
+}
+
 TEST(OutboundRedis, BadAddressesAndDownServer) {
   OutboundRedis client(OutboundRedisOptions{std::chrono::milliseconds(500), std::chrono::milliseconds(500), 4});
   const OutboundHosts all = Allow({"*://*:*"});
