@@ -2,6 +2,8 @@
 // same name, as in Spin's redis store.
 #include <hiredis/hiredis.h>
 
+#include <spdlog/spdlog.h>
+
 #include "services/kv_backends.h"
 #include "services/redis_client.h"
 
@@ -12,7 +14,11 @@ constexpr std::chrono::milliseconds kConnectTimeout{5'000};
 constexpr std::chrono::milliseconds kCommandTimeout{10'000};
 constexpr size_t kMaxIdle = 16;
 
-KvError Io(const std::string& message) { return KvError{KvError::Kind::kIo, message}; }
+// The guest sees io(message); the operator sees it in the log.
+KvError Io(const std::string& message) {
+  spdlog::warn("key-value store (Redis): {}", message);
+  return KvError{KvError::Kind::kIo, message};
+}
 
 class RedisKvBackend final : public KeyValueBackend {
  public:

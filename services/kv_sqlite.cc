@@ -2,6 +2,8 @@
 // written by Spin can be read by Spindle and back.
 #include <mutex>
 
+#include <spdlog/spdlog.h>
+
 #include "services/kv_backends.h"
 
 namespace spindle::services {
@@ -20,7 +22,11 @@ class SqliteKvFile {
 
 namespace {
 
-KvError Io(const std::string& message) { return KvError{KvError::Kind::kIo, message}; }
+// The guest sees io(message); the operator sees it in the log.
+KvError Io(const std::string& message) {
+  spdlog::warn("key-value store (SQLite): {}", message);
+  return KvError{KvError::Kind::kIo, message};
+}
 
 // Binds text as-is (keys are UTF-8 from the guest; embedded NULs kept).
 void BindText(sqlite3_stmt* statement, int index, const std::string& text) {

@@ -164,6 +164,16 @@ Result<OutboundHosts> OutboundHosts::Create(const std::vector<std::string>& entr
     SPINDLE_ASSIGN_OR_RETURN(Pattern pattern, ParsePattern(entry));
     out.patterns_.push_back(std::move(pattern));
   }
+  if (!options.self_origin.empty()) {
+    Result<UrlTarget> self = ParseUrlTarget(options.self_origin, "");
+    if (!self.ok() || self->relative) {
+      return MakeError(Phase::kUsage, "the app's own address \"" + options.self_origin +
+                                          "\" is not an absolute URL");
+    }
+    out.self_scheme_ = self->scheme;
+    out.self_host_ = self->host;
+    out.self_port_ = self->port;
+  }
   out.options_ = std::move(options);
   return out;
 }
@@ -211,10 +221,7 @@ HostCheck OutboundHosts::Check(std::string_view url, std::string_view default_sc
                        std::string(url) + "' denied: " + target.error().message};
   }
   if (!target->relative) return CheckParts(target->scheme, target->host, target->port, url);
-  std::string scheme = "http";
-  if (const size_t sep = options_.self_origin.find("://"); sep != std::string::npos) {
-    scheme = Lowercase(std::string_view(options_.self_origin).substr(0, sep));
-  }
+  const std::string& scheme = self_scheme_;
   for (const Pattern& pattern : patterns_) {
     const bool host_ok =
         pattern.host_kind == Pattern::Host::kSelf || pattern.host_kind == Pattern::Host::kAny;
@@ -230,12 +237,8 @@ HostCheck OutboundHosts::CheckParts(std::string_view scheme_in, std::string_view
                                     uint16_t port, std::string_view url_for_messages) const {
   const std::string scheme = Lowercase(scheme_in);
   const std::string host = StripBrackets(host_in);
-  bool is_self = false;
-  if (!options_.self_origin.empty()) {
-    Result<UrlTarget> self = ParseUrlTarget(options_.self_origin, "");
-    is_self = self.ok() && !self->relative && self->scheme == scheme && self->host == host &&
-              self->port == port;
-  }
+  const bool is_self =
+      !self_host_.empty() && self_scheme_ == scheme && self_host_ == host && self_port_ == port;
   for (const Pattern& pattern : patterns_) {
     if (!SchemeMatches(pattern, scheme)) continue;
     bool host_ok = false;

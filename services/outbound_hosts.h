@@ -95,6 +95,10 @@ class OutboundHosts {
  private:
   std::vector<Pattern> patterns_;
   OutboundHostsOptions options_;
+  // options_.self_origin, parsed once; self_host_ empty when there is none.
+  std::string self_scheme_ = "http";
+  std::string self_host_;
+  uint16_t self_port_ = 0;
 };
 
 }  // namespace spindle::services

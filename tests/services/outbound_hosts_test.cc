@@ -132,6 +132,12 @@ TEST(OutboundHosts, Self) {
   EXPECT_FALSE(no_self.Allows("/x"));
 }
 
+TEST(OutboundHosts, SelfOriginMustBeAbsolute) {
+  OutboundHostsOptions options;
+  options.self_origin = "127.0.0.1:3000/";
+  EXPECT_FALSE(OutboundHosts::Create({"http://self"}, options).ok());
+}
+
 TEST(OutboundHosts, TrailingSlashEntry) {
   const OutboundHosts hosts = Make({"https://example.com/"});
   EXPECT_TRUE(hosts.Allows("https://example.com/x"));
