@@ -1,7 +1,6 @@
 // The `redis` key-value backend: each key is a Redis string key of the
 // same name, as in Spin's redis store.
 #include <hiredis/hiredis.h>
-
 #include <spdlog/spdlog.h>
 
 #include "services/kv_backends.h"

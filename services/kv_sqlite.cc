@@ -1,8 +1,8 @@
 // The `spin` key-value backend: Spin's SQLite schema, so a .spin directory
 // written by Spin can be read by Spindle and back.
-#include <mutex>
-
 #include <spdlog/spdlog.h>
+
+#include <mutex>
 
 #include "services/kv_backends.h"
 
@@ -55,10 +55,10 @@ class SqliteKvBackend final : public KeyValueBackend {
 
   Expected<void, KvError> Set(const std::string& key, const std::vector<uint8_t>& value) override {
     std::lock_guard lock(file_->mutex());
-    Result<Statement> statement = Prepare(
-        file_->db(),
-        "INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) "
-        "ON CONFLICT(store, key) DO UPDATE SET value = excluded.value");
+    Result<Statement> statement =
+        Prepare(file_->db(),
+                "INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(store, key) DO UPDATE SET value = excluded.value");
     if (!statement.ok()) return Fail(Io(statement.error().message));
     BindText(statement->get(), 1, store_);
     BindText(statement->get(), 2, key);

@@ -13,7 +13,8 @@ namespace {
 using Pattern = OutboundHosts::Pattern;
 
 Error Invalid(const std::string& entry, const std::string& reason) {
-  return MakeError(Phase::kUsage, "invalid allowed_outbound_hosts entry \"" + entry + "\": " + reason);
+  return MakeError(Phase::kUsage,
+                   "invalid allowed_outbound_hosts entry \"" + entry + "\": " + reason);
 }
 
 std::optional<uint32_t> ParsePortNumber(std::string_view text) {
@@ -229,8 +230,7 @@ HostCheck OutboundHosts::Check(std::string_view url, std::string_view default_sc
   }
   return {false, "outbound request from component '" + options_.component_id + "' to '" +
                      std::string(url) + "' (the app itself) denied by allowed_outbound_hosts (" +
-                     options_.where.ToString() + "); add \"" + scheme +
-                     "://self\" to allow it"};
+                     options_.where.ToString() + "); add \"" + scheme + "://self\" to allow it"};
 }
 
 HostCheck OutboundHosts::CheckParts(std::string_view scheme_in, std::string_view host_in,
@@ -243,15 +243,23 @@ HostCheck OutboundHosts::CheckParts(std::string_view scheme_in, std::string_view
     if (!SchemeMatches(pattern, scheme)) continue;
     bool host_ok = false;
     switch (pattern.host_kind) {
-      case Pattern::Host::kAny: host_ok = true; break;
-      case Pattern::Host::kSelf: host_ok = is_self; break;
-      case Pattern::Host::kCidr: host_ok = InNetwork(pattern, host); break;
-      case Pattern::Host::kSuffix:
-        host_ok = host.size() > pattern.host.size() &&
-                  host.compare(host.size() - pattern.host.size(), std::string::npos,
-                               pattern.host) == 0;
+      case Pattern::Host::kAny:
+        host_ok = true;
         break;
-      case Pattern::Host::kExact: host_ok = host == pattern.host; break;
+      case Pattern::Host::kSelf:
+        host_ok = is_self;
+        break;
+      case Pattern::Host::kCidr:
+        host_ok = InNetwork(pattern, host);
+        break;
+      case Pattern::Host::kSuffix:
+        host_ok =
+            host.size() > pattern.host.size() &&
+            host.compare(host.size() - pattern.host.size(), std::string::npos, pattern.host) == 0;
+        break;
+      case Pattern::Host::kExact:
+        host_ok = host == pattern.host;
+        break;
     }
     if (!host_ok) continue;
     // The listener's own port is whatever it is; `self` names the app, not a port.

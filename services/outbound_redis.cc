@@ -86,8 +86,7 @@ Expected<void, RedisError> OutboundRedis::Publish(const OutboundHosts& allowed,
 }
 
 Expected<Payload, RedisError> OutboundRedis::Get(const OutboundHosts& allowed,
-                                                 const std::string& address,
-                                                 const std::string& key,
+                                                 const std::string& address, const std::string& key,
                                                  const std::string& component) {
   auto reply = Run(allowed, address, {"GET", key}, component);
   if (!reply.ok()) return Fail(reply.error());
@@ -189,11 +188,16 @@ namespace {
 // One reply value; nullopt for a nested array, which the WIT type cannot hold.
 std::optional<RedisResult> ToResult(const redisReply* r) {
   switch (r->type) {
-    case REDIS_REPLY_NIL: return RedisResult(RedisNil{});
-    case REDIS_REPLY_STATUS: return RedisResult(std::string(r->str, r->len));
-    case REDIS_REPLY_INTEGER: return RedisResult(static_cast<int64_t>(r->integer));
-    case REDIS_REPLY_STRING: return RedisResult(ToPayload(r));
-    default: return std::nullopt;
+    case REDIS_REPLY_NIL:
+      return RedisResult(RedisNil{});
+    case REDIS_REPLY_STATUS:
+      return RedisResult(std::string(r->str, r->len));
+    case REDIS_REPLY_INTEGER:
+      return RedisResult(static_cast<int64_t>(r->integer));
+    case REDIS_REPLY_STRING:
+      return RedisResult(ToPayload(r));
+    default:
+      return std::nullopt;
   }
 }
 

@@ -70,12 +70,10 @@ class OutboundRedis {
                                     const std::vector<std::string>& keys,
                                     const std::string& component = "");
   Expected<int64_t, RedisError> Sadd(const OutboundHosts& allowed, const std::string& address,
-                                     const std::string& key,
-                                     const std::vector<std::string>& values,
+                                     const std::string& key, const std::vector<std::string>& values,
                                      const std::string& component = "");
   Expected<int64_t, RedisError> Srem(const OutboundHosts& allowed, const std::string& address,
-                                     const std::string& key,
-                                     const std::vector<std::string>& values,
+                                     const std::string& key, const std::vector<std::string>& values,
                                      const std::string& component = "");
   Expected<std::vector<std::string>, RedisError> Smembers(const OutboundHosts& allowed,
                                                           const std::string& address,

@@ -70,7 +70,8 @@ Result<RedisAddress> ParseRedisAddress(std::string_view url) {
     std::string_view path = rest.substr(path_begin + 1);
     path = path.substr(0, path.find_first_of("?#"));
     if (!path.empty()) {
-      const auto [end, error] = std::from_chars(path.data(), path.data() + path.size(), out.database);
+      const auto [end, error] =
+          std::from_chars(path.data(), path.data() + path.size(), out.database);
       if (error != std::errc() || end != path.data() + path.size() || out.database < 0) {
         return Bad(url, "the path must be a database number");
       }
@@ -121,8 +122,8 @@ Result<redisContext*> RedisPool::Connect() {
         redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
       // Never echo AUTH's arguments.
-      const std::string reason = !reply ? std::string(context->errstr)
-                                        : std::string(reply->str, reply->len);
+      const std::string reason =
+          !reply ? std::string(context->errstr) : std::string(reply->str, reply->len);
       redisFree(context);
       return MakeError(Phase::kIo, where + ": " + command[0] + " failed: " + reason);
     }

@@ -21,7 +21,7 @@ struct KeyValueStoreConfig {
   Type type = Type::kSpin;
   // kSpin: the SQLite file (absolute); nullopt = an in-memory database.
   std::optional<std::filesystem::path> path;
-  std::string url;  // kRedis: "redis://host[:port][/db]"
+  std::string url;            // kRedis: "redis://host[:port][/db]"
   app::SourcePosition where;  // the [key_value_store.<label>] table; unknown for defaults
 };
 
@@ -43,8 +43,8 @@ struct VariablesProviderConfig {
 };
 
 struct RuntimeConfig {
-  std::filesystem::path file;        // absolute; empty when there is none
-  std::filesystem::path state_dir;   // absolute; default <app root>/.spin
+  std::filesystem::path file;                    // absolute; empty when there is none
+  std::filesystem::path state_dir;               // absolute; default <app root>/.spin
   std::optional<std::filesystem::path> log_dir;  // absolute, when set in the file
   // Every label that has a backend, including the implicit `default`s.
   std::map<std::string, KeyValueStoreConfig> key_value_stores;
@@ -69,8 +69,7 @@ Result<RuntimeConfig> LoadRuntimeConfig(
 // The same from text already read; `file` names it in messages and gives
 // the directory relative paths are resolved against.
 Result<RuntimeConfig> ParseRuntimeConfig(
-    std::string_view text, const std::filesystem::path& file,
-    const std::filesystem::path& app_root,
+    std::string_view text, const std::filesystem::path& file, const std::filesystem::path& app_root,
     const std::optional<std::filesystem::path>& state_dir_override = std::nullopt);
 
 }  // namespace spindle::services

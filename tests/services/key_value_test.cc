@@ -133,7 +133,8 @@ TEST(KeyValue, PersistsAcrossReopenWithSpinSchema) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* statement = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT store, key, value FROM spin_key_value", -1, &statement, nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT store, key, value FROM spin_key_value", -1, &statement,
+                               nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "default");
@@ -229,7 +230,8 @@ TEST(KeyValue, RedisDownIsIoError) {
   auto value = session.Get(*store, "k");
   ASSERT_FALSE(value.ok());
   EXPECT_EQ(value.error().kind, KvError::Kind::kIo);
-  EXPECT_NE(value.error().message.find("cannot connect"), std::string::npos) << value.error().message;
+  EXPECT_NE(value.error().message.find("cannot connect"), std::string::npos)
+      << value.error().message;
 }
 
 }  // namespace

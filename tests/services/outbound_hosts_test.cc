@@ -43,7 +43,7 @@ TEST(OutboundHosts, SchemeWildcard) {
   const OutboundHosts hosts = Make({"*://db.internal:5432"});
   EXPECT_TRUE(hosts.Allows("postgres://db.internal"));  // 5432 is postgres' default
   EXPECT_TRUE(hosts.Allows("http://db.internal:5432/"));
-  EXPECT_FALSE(hosts.Allows("http://db.internal/"));     // port 80
+  EXPECT_FALSE(hosts.Allows("http://db.internal/"));  // port 80
 }
 
 TEST(OutboundHosts, HostWildcardAndAllowAll) {
@@ -95,7 +95,8 @@ TEST(OutboundHosts, ExactIpLiterals) {
 }
 
 TEST(OutboundHosts, Ports) {
-  const OutboundHosts hosts = Make({"http://a.test:8080", "http://b.test:*", "http://c.test:8000..8003"});
+  const OutboundHosts hosts =
+      Make({"http://a.test:8080", "http://b.test:*", "http://c.test:8000..8003"});
   EXPECT_TRUE(hosts.Allows("http://a.test:8080/"));
   EXPECT_FALSE(hosts.Allows("http://a.test/"));
   EXPECT_TRUE(hosts.Allows("http://b.test:1/"));

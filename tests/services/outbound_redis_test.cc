@@ -72,7 +72,8 @@ TEST_F(OutboundRedisTest, ExecuteResultsOfEveryKind) {
   auto nil = client_.Execute(allowed_, address, "GET", {Bytes("nope")});
   ASSERT_TRUE(nil.ok());
   EXPECT_EQ((*nil)[0], RedisResult(RedisNil{}));
-  ASSERT_TRUE(client_.Execute(allowed_, address, "RPUSH", {Bytes("l"), Bytes("a"), int64_t{7}}).ok());
+  ASSERT_TRUE(
+      client_.Execute(allowed_, address, "RPUSH", {Bytes("l"), Bytes("a"), int64_t{7}}).ok());
   auto array = client_.Execute(allowed_, address, "LRANGE", {Bytes("l"), int64_t{0}, int64_t{-1}});
   ASSERT_TRUE(array.ok());
   EXPECT_EQ(*array, (std::vector<RedisResult>{Bytes("a"), Bytes("7")}));
@@ -120,15 +121,17 @@ TEST_F(OutboundRedisTest, PooledConnectionClosedByServerIsReplaced) {
   ASSERT_TRUE(client_.Set(allowed_, address, "k", Bytes("1")).ok());  // leaves an idle connection
   // Another client closes every other connection, as a server restart would.
   OutboundRedis other;
-  auto killed = other.Execute(allowed_, address, "CLIENT",
-                              {Bytes("KILL"), Bytes("TYPE"), Bytes("normal"), Bytes("SKIPME"), Bytes("yes")});
+  auto killed =
+      other.Execute(allowed_, address, "CLIENT",
+                    {Bytes("KILL"), Bytes("TYPE"), Bytes("normal"), Bytes("SKIPME"), Bytes("yes")});
   ASSERT_TRUE(killed.ok());
   EXPECT_GE(std::get<int64_t>((*killed)[0]), 1);
   EXPECT_EQ(*client_.Get(allowed_, address, "k"), Bytes("1"));
 }
 
 TEST(OutboundRedis, BadAddressesAndDownServer) {
-  OutboundRedis client(OutboundRedisOptions{std::chrono::milliseconds(500), std::chrono::milliseconds(500), 4});
+  OutboundRedis client(
+      OutboundRedisOptions{std::chrono::milliseconds(500), std::chrono::milliseconds(500), 4});
   const OutboundHosts all = Allow({"*://*:*"});
   EXPECT_FALSE(client.Get(all, "http://127.0.0.1:80", "k").ok());
   EXPECT_FALSE(client.Get(all, "rediss://127.0.0.1:6380", "k").ok());
