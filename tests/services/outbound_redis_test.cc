@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "test_support.h"
 
@@ -127,6 +128,18 @@ TEST_F(OutboundRedisTest, PooledConnectionClosedByServerIsReplaced) {
   ASSERT_TRUE(killed.ok());
   EXPECT_GE(std::get<int64_t>((*killed)[0]), 1);
   EXPECT_EQ(*client_.Get(allowed_, address, "k"), Bytes("1"));
+}
+
+TEST_F(OutboundRedisTest, ManyThreadsShareThePool) {
+  const std::string address = redis_.url();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) EXPECT_TRUE(client_.Incr(allowed_, address, "counter").ok());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(*client_.Incr(allowed_, address, "counter"), 201);
 }
 
 TEST(OutboundRedis, BadAddressesAndDownServer) {
