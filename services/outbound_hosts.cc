@@ -219,7 +219,7 @@ HostCheck OutboundHosts::Check(std::string_view url, std::string_view default_sc
   Result<UrlTarget> target = ParseUrlTarget(url, default_scheme);
   if (!target.ok()) {
     return {false, "outbound request from component '" + options_.component_id + "' to '" +
-                       std::string(url) + "' denied: " + target.error().message};
+                       RedactUserinfo(url) + "' denied: " + target.error().message};
   }
   if (!target->relative) return CheckParts(target->scheme, target->host, target->port, url);
   const std::string& scheme = self_scheme_;
@@ -229,7 +229,7 @@ HostCheck OutboundHosts::Check(std::string_view url, std::string_view default_sc
     if (host_ok && SchemeMatches(pattern, scheme)) return {true, ""};
   }
   return {false, "outbound request from component '" + options_.component_id + "' to '" +
-                     std::string(url) + "' (the app itself) denied by allowed_outbound_hosts (" +
+                     RedactUserinfo(url) + "' (the app itself) denied by allowed_outbound_hosts (" +
                      options_.where.ToString() + "); add \"" + scheme + "://self\" to allow it"};
 }
 
@@ -267,7 +267,7 @@ HostCheck OutboundHosts::CheckParts(std::string_view scheme_in, std::string_view
   }
   const std::string suggestion = scheme + "://" + Authority(host, port, scheme);
   return {false, "outbound request from component '" + options_.component_id + "' to '" +
-                     std::string(url_for_messages) + "' denied: " + suggestion +
+                     RedactUserinfo(url_for_messages) + "' denied: " + suggestion +
                      " is not in allowed_outbound_hosts (" + options_.where.ToString() +
                      "); add \"" + suggestion + "\" to allow it"};
 }

@@ -153,7 +153,8 @@ Expected<HttpResponse, HttpError> OutboundHttp::Send(const HttpRequest& request,
                                                      const OutboundHosts& allowed,
                                                      const std::string& component) const {
   const std::string who = component.empty() ? "" : "component '" + component + "': ";
-  const std::string what = std::string(MethodName(request.method)) + " " + request.uri;
+  const std::string what =
+      std::string(MethodName(request.method)) + " " + RedactUserinfo(request.uri);
   const auto fail = [&](HttpError error, const std::string& reason) {
     spdlog::warn("{}outbound HTTP {} -> {}: {}", who, what, HttpErrorName(error), reason);
     return Fail(error);

@@ -67,8 +67,9 @@ Result<std::vector<Source>> BuildSources(const VariablesOptions& options,
          }});
   }
   // The provider Spin always appends.
+  std::error_code cwd_error;  // the non-throwing overload; "" reads ./.env
   const std::filesystem::path dir =
-      options.working_dir.empty() ? std::filesystem::current_path() : options.working_dir;
+      options.working_dir.empty() ? std::filesystem::current_path(cwd_error) : options.working_dir;
   Result<DotenvMap> read = ReadDotenv(dir / ".env", /*missing_ok=*/true);
   if (!read.ok()) return std::move(read).error();
   auto dotenv = std::make_shared<DotenvMap>(std::move(*read));

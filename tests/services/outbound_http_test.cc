@@ -109,6 +109,17 @@ TEST(OutboundHttp, DeniedBeforeConnecting) {
       << logs.text();
 }
 
+TEST(OutboundHttp, CredentialsInUrlNotLogged) {
+  const OutboundHttp http;
+  LogCapture logs;
+  auto response =
+      http.Send({HttpMethod::kGet, "https://user:pa55word@denied.example/x", {}, std::nullopt},
+                AllowLoopback());
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(logs.text().find("pa55word"), std::string::npos) << logs.text();
+  EXPECT_NE(logs.text().find("https://***@denied.example/x"), std::string::npos) << logs.text();
+}
+
 TEST(OutboundHttp, InvalidUrls) {
   const OutboundHttp http;
   for (const char* uri : {"not a url", "ftp://127.0.0.1/x", "http://", "/relative-without-self"}) {
