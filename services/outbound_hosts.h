@@ -46,7 +46,8 @@ class OutboundHosts {
   OutboundHosts() = default;
 
   // Parses template-free entries ("scheme://host[:port]"). An entry that
-  // does not match the grammar is an error naming it.
+  // does not match the grammar is an error naming it, as is a self_origin
+  // that is not an absolute URL.
   static Result<OutboundHosts> Create(const std::vector<std::string>& entries,
                                       OutboundHostsOptions options);
 

@@ -2,7 +2,8 @@
 // hiredis. The address is `redis://[user:password@]host[:port][/db]` and is
 // checked against the component's allowed hosts (scheme redis, port 6379 by
 // default) before connecting. Connections are pooled per address and
-// reused; a connection that saw an I/O error is dropped.
+// reused; a connection that saw an I/O error is dropped, and a pooled one
+// the server closed while it was idle is replaced once, transparently.
 //
 // Errors: the WIT enum has only `error`; each failure is logged with its
 // reason (denied address, bad address, connect or timeout, a Redis error
