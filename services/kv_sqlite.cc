@@ -30,7 +30,7 @@ KvError Io(const std::string& message) {
 
 // Binds text as-is (keys are UTF-8 from the guest; embedded NULs kept).
 void BindText(sqlite3_stmt* statement, int index, const std::string& text) {
-  sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 class SqliteKvBackend final : public KeyValueBackend {
@@ -65,8 +65,8 @@ class SqliteKvBackend final : public KeyValueBackend {
     // A zero-length blob with a null pointer would bind NULL, which the
     // NOT NULL column rejects; any non-null pointer makes it an empty blob.
     static const uint8_t kEmpty = 0;
-    sqlite3_bind_blob(statement->get(), 3, value.empty() ? &kEmpty : value.data(),
-                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob64(statement->get(), 3, value.empty() ? &kEmpty : value.data(), value.size(),
+                        SQLITE_TRANSIENT);
     return Step(statement->get());
   }
 

@@ -33,14 +33,13 @@ void Bind(sqlite3_stmt* statement, int index, const SqlValue& value) {
       break;
     case 2: {
       const std::string& text = std::get<2>(value);
-      sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()),
-                        SQLITE_TRANSIENT);
+      sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
       break;
     }
     case 3: {
       const std::vector<uint8_t>& blob = std::get<3>(value);
-      sqlite3_bind_blob(statement, index, blob.data(), static_cast<int>(blob.size()),
-                        SQLITE_TRANSIENT);
+      sqlite3_bind_blob64(statement, index, blob.data(), blob.size(), SQLITE_TRANSIENT);
       if (blob.empty()) sqlite3_bind_zeroblob(statement, index, 0);
       break;
     }

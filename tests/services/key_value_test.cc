@@ -218,6 +218,21 @@ TEST(KeyValue, RedisRoundTrip) {
   RoundTrip(session, "cache");
 }
 
+TEST(KeyValue, RedisGetKeysScansEverything) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  RuntimeConfig config;
+  config.key_value_stores["cache"].type = KeyValueStoreConfig::Type::kRedis;
+  config.key_value_stores["cache"].url = redis.url();
+  KeyValueService service(config);
+  KeyValueSession session(service, {"cache"});
+  const uint32_t store = *session.Open("cache");
+  for (int i = 0; i < 2500; ++i) ASSERT_TRUE(session.Set(store, std::to_string(i), {}).ok());
+  auto keys = session.GetKeys(store);
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->size(), 2500u);  // several SCAN batches, no repeats
+}
+
 TEST(KeyValue, RedisDownIsIoError) {
   RuntimeConfig config;
   config.key_value_stores["cache"].type = KeyValueStoreConfig::Type::kRedis;
