@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include "test_support.h"
@@ -140,6 +141,22 @@ TEST_F(OutboundRedisTest, ManyThreadsShareThePool) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(*client_.Incr(allowed_, address, "counter"), 201);
+}
+
+TEST_F(OutboundRedisTest, CommandTimeout) {
+  OutboundRedis impatient(
+      OutboundRedisOptions{std::chrono::milliseconds(1000), std::chrono::milliseconds(300), 4});
+  LogCapture logs;
+  const auto start = std::chrono::steady_clock::now();
+  // BLPOP on an empty list blocks for 2 s on the server.
+  auto result =
+      impatient.Execute(allowed_, redis_.url(), "BLPOP", {Bytes("empty-list"), int64_t{2}});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(result.ok());
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1500));
+  EXPECT_NE(logs.text().find("Redis I/O error"), std::string::npos) << logs.text();
+  // The timed-out connection was dropped; the next command works.
+  EXPECT_TRUE(impatient.Set(allowed_, redis_.url(), "after", Bytes("x")).ok());
 }
 
 TEST(OutboundRedis, BadAddressesAndDownServer) {
