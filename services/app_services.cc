@@ -8,10 +8,10 @@ Status CheckLabels(const app::Component& component, const std::vector<std::strin
                    const std::map<std::string, bool>& configured) {
   for (const std::string& label : labels) {
     if (configured.count(label)) continue;
-    return MakeError(Phase::kUsage,
-                     component.where.ToString() + ": component '" + component.id + "' uses " +
-                         key + " label '" + label + "', which has no backend; add [" + section +
-                         "." + label + "] to the runtime config");
+    return MakeError(Phase::kUsage, component.where.ToString() + ": component '" + component.id +
+                                        "' uses " + key + " label '" + label +
+                                        "', which has no backend; add [" + section + "." + label +
+                                        "] to the runtime config");
   }
   return Ok();
 }

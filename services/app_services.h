@@ -33,9 +33,9 @@
 namespace spindle::services {
 
 struct AppServicesOptions {
-  std::string self_origin;             // e.g. "http://127.0.0.1:3000"
-  std::filesystem::path working_dir;   // for `.env`; empty = current directory
-  EnvironmentLookup environment;       // defaults to getenv
+  std::string self_origin;            // e.g. "http://127.0.0.1:3000"
+  std::filesystem::path working_dir;  // for `.env`; empty = current directory
+  EnvironmentLookup environment;      // defaults to getenv
   OutboundHttpOptions http;
   OutboundRedisOptions redis;
 };
@@ -83,7 +83,7 @@ class InstanceServices {
   const ComponentServices& component() const { return component_; }
   KeyValueSession& key_value() { return key_value_; }
   SqliteSession& sqlite() { return sqlite_; }
-  OutboundRedis& redis() { return app_.redis(); }            // pass outbound_hosts()
+  OutboundRedis& redis() { return app_.redis(); }  // pass outbound_hosts()
   const OutboundHosts& outbound_hosts() const { return component_.outbound_hosts; }
 
   // spin-config.get-config

@@ -16,8 +16,8 @@ std::string_view Trim(std::string_view text) {
 }
 
 bool IsKeyChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.';
 }
 
 // The value part after '='; nullopt when a quote is not closed.
@@ -72,8 +72,8 @@ Result<std::map<std::string, std::string>> ParseDotenv(std::string_view text,
     }
     std::optional<std::string> value = ParseValue(line.substr(equals + 1));
     if (!value) {
-      return MakeError(Phase::kUsage, where + "the value of " + std::string(key) +
-                                          " has an unclosed quote");
+      return MakeError(Phase::kUsage,
+                       where + "the value of " + std::string(key) + " has an unclosed quote");
     }
     out[std::string(key)] = std::move(*value);
   }

@@ -25,7 +25,7 @@ template <typename T, typename E>
 class [[nodiscard]] Expected {
  public:
   Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
-  Expected(Unexpected<E> error)                                          // NOLINT
+  Expected(Unexpected<E> error)                                            // NOLINT
       : state_(std::in_place_index<1>, std::move(error.error)) {}
 
   bool ok() const { return state_.index() == 0; }

@@ -96,7 +96,8 @@ Expected<std::shared_ptr<KeyValueBackend>, KvError> KeyValueSession::Find(uint32
   return it->second;
 }
 
-Expected<std::vector<uint8_t>, KvError> KeyValueSession::Get(uint32_t store, const std::string& key) {
+Expected<std::vector<uint8_t>, KvError> KeyValueSession::Get(uint32_t store,
+                                                             const std::string& key) {
   Expected<std::shared_ptr<KeyValueBackend>, KvError> backend = Find(store);
   if (!backend.ok()) return Fail(std::move(backend).error());
   Expected<std::optional<std::vector<uint8_t>>, KvError> value = (*backend)->Get(key);

@@ -50,7 +50,8 @@ class KeyValueBackend {
   virtual ~KeyValueBackend() = default;
   // nullopt = no such key.
   virtual Expected<std::optional<std::vector<uint8_t>>, KvError> Get(const std::string& key) = 0;
-  virtual Expected<void, KvError> Set(const std::string& key, const std::vector<uint8_t>& value) = 0;
+  virtual Expected<void, KvError> Set(const std::string& key,
+                                      const std::vector<uint8_t>& value) = 0;
   // Deleting a missing key is not an error.
   virtual Expected<void, KvError> Delete(const std::string& key) = 0;
   virtual Expected<bool, KvError> Exists(const std::string& key) = 0;

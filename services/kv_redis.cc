@@ -1,6 +1,9 @@
 // The `redis` key-value backend: each key is a Redis string key of the
 // same name, as in Spin's redis store.
 #include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
+
+#include <set>
 
 #include "services/kv_backends.h"
 #include "services/redis_client.h"
@@ -12,7 +15,11 @@ constexpr std::chrono::milliseconds kConnectTimeout{5'000};
 constexpr std::chrono::milliseconds kCommandTimeout{10'000};
 constexpr size_t kMaxIdle = 16;
 
-KvError Io(const std::string& message) { return KvError{KvError::Kind::kIo, message}; }
+// The guest sees io(message); the operator sees it in the log.
+KvError Io(const std::string& message) {
+  spdlog::warn("key-value store (Redis): {}", message);
+  return KvError{KvError::Kind::kIo, message};
+}
 
 class RedisKvBackend final : public KeyValueBackend {
  public:
@@ -49,7 +56,8 @@ class RedisKvBackend final : public KeyValueBackend {
 
   // SCAN rather than KEYS: it does not block the server on a large database.
   Expected<std::vector<std::string>, KvError> GetKeys() override {
-    std::vector<std::string> keys;
+    // SCAN may return a key more than once; a set removes the repeats.
+    std::set<std::string> keys;
     std::string cursor = "0";
     do {
       Result<RedisReplyPtr> reply = Run({"SCAN", cursor, "COUNT", "1000"});
@@ -62,10 +70,10 @@ class RedisKvBackend final : public KeyValueBackend {
       cursor.assign(r->element[0]->str, r->element[0]->len);
       const redisReply* batch = r->element[1];
       for (size_t i = 0; i < batch->elements; ++i) {
-        keys.emplace_back(batch->element[i]->str, batch->element[i]->len);
+        keys.emplace(batch->element[i]->str, batch->element[i]->len);
       }
     } while (cursor != "0");
-    return keys;
+    return std::vector<std::string>(keys.begin(), keys.end());
   }
 
  private:

@@ -1,5 +1,7 @@
 // The `spin` key-value backend: Spin's SQLite schema, so a .spin directory
 // written by Spin can be read by Spindle and back.
+#include <spdlog/spdlog.h>
+
 #include <mutex>
 
 #include "services/kv_backends.h"
@@ -20,11 +22,15 @@ class SqliteKvFile {
 
 namespace {
 
-KvError Io(const std::string& message) { return KvError{KvError::Kind::kIo, message}; }
+// The guest sees io(message); the operator sees it in the log.
+KvError Io(const std::string& message) {
+  spdlog::warn("key-value store (SQLite): {}", message);
+  return KvError{KvError::Kind::kIo, message};
+}
 
 // Binds text as-is (keys are UTF-8 from the guest; embedded NULs kept).
 void BindText(sqlite3_stmt* statement, int index, const std::string& text) {
-  sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 class SqliteKvBackend final : public KeyValueBackend {
@@ -49,18 +55,18 @@ class SqliteKvBackend final : public KeyValueBackend {
 
   Expected<void, KvError> Set(const std::string& key, const std::vector<uint8_t>& value) override {
     std::lock_guard lock(file_->mutex());
-    Result<Statement> statement = Prepare(
-        file_->db(),
-        "INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) "
-        "ON CONFLICT(store, key) DO UPDATE SET value = excluded.value");
+    Result<Statement> statement =
+        Prepare(file_->db(),
+                "INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(store, key) DO UPDATE SET value = excluded.value");
     if (!statement.ok()) return Fail(Io(statement.error().message));
     BindText(statement->get(), 1, store_);
     BindText(statement->get(), 2, key);
     // A zero-length blob with a null pointer would bind NULL, which the
     // NOT NULL column rejects; any non-null pointer makes it an empty blob.
     static const uint8_t kEmpty = 0;
-    sqlite3_bind_blob(statement->get(), 3, value.empty() ? &kEmpty : value.data(),
-                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob64(statement->get(), 3, value.empty() ? &kEmpty : value.data(), value.size(),
+                        SQLITE_TRANSIENT);
     return Step(statement->get());
   }
 

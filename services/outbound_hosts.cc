@@ -13,7 +13,8 @@ namespace {
 using Pattern = OutboundHosts::Pattern;
 
 Error Invalid(const std::string& entry, const std::string& reason) {
-  return MakeError(Phase::kUsage, "invalid allowed_outbound_hosts entry \"" + entry + "\": " + reason);
+  return MakeError(Phase::kUsage,
+                   "invalid allowed_outbound_hosts entry \"" + entry + "\": " + reason);
 }
 
 std::optional<uint32_t> ParsePortNumber(std::string_view text) {
@@ -164,6 +165,16 @@ Result<OutboundHosts> OutboundHosts::Create(const std::vector<std::string>& entr
     SPINDLE_ASSIGN_OR_RETURN(Pattern pattern, ParsePattern(entry));
     out.patterns_.push_back(std::move(pattern));
   }
+  if (!options.self_origin.empty()) {
+    Result<UrlTarget> self = ParseUrlTarget(options.self_origin, "");
+    if (!self.ok() || self->relative) {
+      return MakeError(Phase::kUsage, "the app's own address \"" + options.self_origin +
+                                          "\" is not an absolute URL");
+    }
+    out.self_scheme_ = self->scheme;
+    out.self_host_ = self->host;
+    out.self_port_ = self->port;
+  }
   out.options_ = std::move(options);
   return out;
 }
@@ -208,47 +219,47 @@ HostCheck OutboundHosts::Check(std::string_view url, std::string_view default_sc
   Result<UrlTarget> target = ParseUrlTarget(url, default_scheme);
   if (!target.ok()) {
     return {false, "outbound request from component '" + options_.component_id + "' to '" +
-                       std::string(url) + "' denied: " + target.error().message};
+                       RedactUserinfo(url) + "' denied: " + target.error().message};
   }
   if (!target->relative) return CheckParts(target->scheme, target->host, target->port, url);
-  std::string scheme = "http";
-  if (const size_t sep = options_.self_origin.find("://"); sep != std::string::npos) {
-    scheme = Lowercase(std::string_view(options_.self_origin).substr(0, sep));
-  }
+  const std::string& scheme = self_scheme_;
   for (const Pattern& pattern : patterns_) {
     const bool host_ok =
         pattern.host_kind == Pattern::Host::kSelf || pattern.host_kind == Pattern::Host::kAny;
     if (host_ok && SchemeMatches(pattern, scheme)) return {true, ""};
   }
   return {false, "outbound request from component '" + options_.component_id + "' to '" +
-                     std::string(url) + "' (the app itself) denied by allowed_outbound_hosts (" +
-                     options_.where.ToString() + "); add \"" + scheme +
-                     "://self\" to allow it"};
+                     RedactUserinfo(url) + "' (the app itself) denied by allowed_outbound_hosts (" +
+                     options_.where.ToString() + "); add \"" + scheme + "://self\" to allow it"};
 }
 
 HostCheck OutboundHosts::CheckParts(std::string_view scheme_in, std::string_view host_in,
                                     uint16_t port, std::string_view url_for_messages) const {
   const std::string scheme = Lowercase(scheme_in);
   const std::string host = StripBrackets(host_in);
-  bool is_self = false;
-  if (!options_.self_origin.empty()) {
-    Result<UrlTarget> self = ParseUrlTarget(options_.self_origin, "");
-    is_self = self.ok() && !self->relative && self->scheme == scheme && self->host == host &&
-              self->port == port;
-  }
+  const bool is_self =
+      !self_host_.empty() && self_scheme_ == scheme && self_host_ == host && self_port_ == port;
   for (const Pattern& pattern : patterns_) {
     if (!SchemeMatches(pattern, scheme)) continue;
     bool host_ok = false;
     switch (pattern.host_kind) {
-      case Pattern::Host::kAny: host_ok = true; break;
-      case Pattern::Host::kSelf: host_ok = is_self; break;
-      case Pattern::Host::kCidr: host_ok = InNetwork(pattern, host); break;
-      case Pattern::Host::kSuffix:
-        host_ok = host.size() > pattern.host.size() &&
-                  host.compare(host.size() - pattern.host.size(), std::string::npos,
-                               pattern.host) == 0;
+      case Pattern::Host::kAny:
+        host_ok = true;
         break;
-      case Pattern::Host::kExact: host_ok = host == pattern.host; break;
+      case Pattern::Host::kSelf:
+        host_ok = is_self;
+        break;
+      case Pattern::Host::kCidr:
+        host_ok = InNetwork(pattern, host);
+        break;
+      case Pattern::Host::kSuffix:
+        host_ok =
+            host.size() > pattern.host.size() &&
+            host.compare(host.size() - pattern.host.size(), std::string::npos, pattern.host) == 0;
+        break;
+      case Pattern::Host::kExact:
+        host_ok = host == pattern.host;
+        break;
     }
     if (!host_ok) continue;
     // The listener's own port is whatever it is; `self` names the app, not a port.
@@ -256,7 +267,7 @@ HostCheck OutboundHosts::CheckParts(std::string_view scheme_in, std::string_view
   }
   const std::string suggestion = scheme + "://" + Authority(host, port, scheme);
   return {false, "outbound request from component '" + options_.component_id + "' to '" +
-                     std::string(url_for_messages) + "' denied: " + suggestion +
+                     RedactUserinfo(url_for_messages) + "' denied: " + suggestion +
                      " is not in allowed_outbound_hosts (" + options_.where.ToString() +
                      "); add \"" + suggestion + "\" to allow it"};
 }

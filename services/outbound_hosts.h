@@ -22,7 +22,7 @@ namespace spindle::services {
 class Variables;
 
 struct OutboundHostsOptions {
-  std::string component_id;      // for messages
+  std::string component_id;  // for messages
   // Where the component's `allowed_outbound_hosts` (or `allowed_http_hosts`)
   // was written; named in every denial.
   app::SourcePosition where;
@@ -46,7 +46,8 @@ class OutboundHosts {
   OutboundHosts() = default;
 
   // Parses template-free entries ("scheme://host[:port]"). An entry that
-  // does not match the grammar is an error naming it.
+  // does not match the grammar is an error naming it, as is a self_origin
+  // that is not an absolute URL.
   static Result<OutboundHosts> Create(const std::vector<std::string>& entries,
                                       OutboundHostsOptions options);
 
@@ -54,8 +55,7 @@ class OutboundHosts {
   // then Create. Errors never show the value of a secret variable: an entry
   // built from one is quoted as written (with its `{{ }}`).
   static Result<OutboundHosts> ForComponent(const app::Component& component,
-                                            const Variables& variables,
-                                            std::string self_origin);
+                                            const Variables& variables, std::string self_origin);
 
   // Checks an absolute URL ("https://api.example.com/x", "redis://h:6380/0",
   // "[::1]:80" style authority-only forms get `default_scheme`), or a
@@ -80,11 +80,11 @@ class OutboundHosts {
   // One parsed entry.
   struct Pattern {
     enum class Host { kAny, kSelf, kCidr, kSuffix, kExact };
-    std::string text;       // the entry as given
-    std::string scheme;     // lower-case, or "*"
+    std::string text;    // the entry as given
+    std::string scheme;  // lower-case, or "*"
     Host host_kind = Host::kAny;
-    std::string host;       // kExact: lower-case name or canonical IP; kSuffix: ".domain"
-    bool cidr_v6 = false;   // kCidr
+    std::string host;      // kExact: lower-case name or canonical IP; kSuffix: ".domain"
+    bool cidr_v6 = false;  // kCidr
     uint8_t network[16] = {};
     int prefix_bits = 0;
     bool any_port = false;
@@ -95,6 +95,10 @@ class OutboundHosts {
  private:
   std::vector<Pattern> patterns_;
   OutboundHostsOptions options_;
+  // options_.self_origin, parsed once; self_host_ empty when there is none.
+  std::string self_scheme_ = "http";
+  std::string self_host_;
+  uint16_t self_port_ = 0;
 };
 
 }  // namespace spindle::services

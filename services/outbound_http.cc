@@ -128,12 +128,18 @@ class InFlight {
 
 const char* HttpErrorName(HttpError error) {
   switch (error) {
-    case HttpError::kSuccess: return "success";
-    case HttpError::kDestinationNotAllowed: return "destination-not-allowed";
-    case HttpError::kInvalidUrl: return "invalid-url";
-    case HttpError::kRequestError: return "request-error";
-    case HttpError::kRuntimeError: return "runtime-error";
-    case HttpError::kTooManyRequests: return "too-many-requests";
+    case HttpError::kSuccess:
+      return "success";
+    case HttpError::kDestinationNotAllowed:
+      return "destination-not-allowed";
+    case HttpError::kInvalidUrl:
+      return "invalid-url";
+    case HttpError::kRequestError:
+      return "request-error";
+    case HttpError::kRuntimeError:
+      return "runtime-error";
+    case HttpError::kTooManyRequests:
+      return "too-many-requests";
   }
   return "unknown";
 }
@@ -147,7 +153,8 @@ Expected<HttpResponse, HttpError> OutboundHttp::Send(const HttpRequest& request,
                                                      const OutboundHosts& allowed,
                                                      const std::string& component) const {
   const std::string who = component.empty() ? "" : "component '" + component + "': ";
-  const std::string what = std::string(MethodName(request.method)) + " " + request.uri;
+  const std::string what =
+      std::string(MethodName(request.method)) + " " + RedactUserinfo(request.uri);
   const auto fail = [&](HttpError error, const std::string& reason) {
     spdlog::warn("{}outbound HTTP {} -> {}: {}", who, what, HttpErrorName(error), reason);
     return Fail(error);
@@ -156,7 +163,8 @@ Expected<HttpResponse, HttpError> OutboundHttp::Send(const HttpRequest& request,
   std::string absolute = request.uri;
   if (OutboundHosts::IsRelative(request.uri)) {
     if (allowed.self_origin().empty()) {
-      return fail(HttpError::kInvalidUrl, "a relative URL needs the app's own address, which is unknown here");
+      return fail(HttpError::kInvalidUrl,
+                  "a relative URL needs the app's own address, which is unknown here");
     }
     const HostCheck self = allowed.Check(request.uri);
     if (!self.allowed) return fail(HttpError::kDestinationNotAllowed, self.message);
@@ -173,9 +181,11 @@ Expected<HttpResponse, HttpError> OutboundHttp::Send(const HttpRequest& request,
   const std::string host = UrlPart(url.get(), CURLUPART_HOST);
   const std::string port_text = UrlPart(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   const int port = port_text.empty() ? -1 : std::atoi(port_text.c_str());
-  if (host.empty() || port < 0 || port > 65535) return fail(HttpError::kInvalidUrl, "no host or port");
+  if (host.empty() || port < 0 || port > 65535)
+    return fail(HttpError::kInvalidUrl, "no host or port");
   if (!OutboundHosts::IsRelative(request.uri)) {
-    const HostCheck check = allowed.CheckParts(scheme, host, static_cast<uint16_t>(port), request.uri);
+    const HostCheck check =
+        allowed.CheckParts(scheme, host, static_cast<uint16_t>(port), request.uri);
     if (!check.allowed) return fail(HttpError::kDestinationNotAllowed, check.message);
   }
 
@@ -211,7 +221,8 @@ Expected<HttpResponse, HttpError> OutboundHttp::Send(const HttpRequest& request,
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, OnBody);
@@ -220,9 +231,11 @@ Expected<HttpResponse, HttpError> OutboundHttp::Send(const HttpRequest& request,
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &received);
   if (request.body) {
     static const char kEmpty = 0;
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS,
-                     request.body->empty() ? &kEmpty : reinterpret_cast<const char*>(request.body->data()));
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    curl_easy_setopt(
+        easy, CURLOPT_POSTFIELDS,
+        request.body->empty() ? &kEmpty : reinterpret_cast<const char*>(request.body->data()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body->size()));
   }
   SetMethod(easy, request.method);
 

@@ -62,7 +62,7 @@ struct OutboundHttpOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{30'000};  // whole request, body included
   size_t max_response_bytes = 64 * 1024 * 1024;
-  size_t max_concurrent_requests = 1024;             // across all threads
+  size_t max_concurrent_requests = 1024;  // across all threads
 };
 
 class OutboundHttp {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/redis_client.h"
+#include "services/url.h"
 
 namespace spindle::services {
 
@@ -19,16 +20,6 @@ struct OutboundRedis::Reply {
 };
 
 namespace {
-
-// The address as logs may show it: without a password.
-std::string Redact(const std::string& address) {
-  const size_t sep = address.find("://");
-  const size_t start = sep == std::string::npos ? 0 : sep + 3;
-  const size_t end = address.find_first_of("/?#", start);
-  const size_t at = address.rfind('@', end == std::string::npos ? address.size() : end);
-  if (at == std::string::npos || at < start) return address;
-  return address.substr(0, start) + "***@" + address.substr(at + 1);
-}
 
 std::string Bytes(const Payload& payload) { return std::string(payload.begin(), payload.end()); }
 
@@ -49,7 +40,7 @@ Expected<std::unique_ptr<OutboundRedis::Reply>, RedisError> OutboundRedis::Run(
   const std::string who = component.empty() ? "" : "component '" + component + "': ";
   const auto fail = [&](const std::string& reason) {
     spdlog::warn("{}outbound Redis {} on {}: {}", who, command.empty() ? "" : command[0],
-                 Redact(address), reason);
+                 RedactUserinfo(address), reason);
     return Fail(RedisError::kError);
   };
   const HostCheck check = allowed.Check(address, "redis");
@@ -86,15 +77,14 @@ Expected<void, RedisError> OutboundRedis::Publish(const OutboundHosts& allowed,
 }
 
 Expected<Payload, RedisError> OutboundRedis::Get(const OutboundHosts& allowed,
-                                                 const std::string& address,
-                                                 const std::string& key,
+                                                 const std::string& address, const std::string& key,
                                                  const std::string& component) {
   auto reply = Run(allowed, address, {"GET", key}, component);
   if (!reply.ok()) return Fail(reply.error());
   const redisReply* r = (*reply)->reply.get();
   if (r->type == REDIS_REPLY_NIL) return Payload();
   if (r->type != REDIS_REPLY_STRING) {
-    spdlog::warn("outbound Redis GET on {}: the value is not a string", Redact(address));
+    spdlog::warn("outbound Redis GET on {}: the value is not a string", RedactUserinfo(address));
     return Fail(RedisError::kError);
   }
   return ToPayload(r);
@@ -113,7 +103,8 @@ namespace {
 Expected<int64_t, RedisError> ExpectInteger(const redisReply* r, const char* command,
                                             const std::string& address) {
   if (r->type != REDIS_REPLY_INTEGER) {
-    spdlog::warn("outbound Redis {} on {}: expected an integer reply", command, Redact(address));
+    spdlog::warn("outbound Redis {} on {}: expected an integer reply", command,
+                 RedactUserinfo(address));
     return Fail(RedisError::kError);
   }
   return static_cast<int64_t>(r->integer);
@@ -172,7 +163,7 @@ Expected<std::vector<std::string>, RedisError> OutboundRedis::Smembers(
   if (!reply.ok()) return Fail(reply.error());
   const redisReply* r = (*reply)->reply.get();
   if (r->type != REDIS_REPLY_ARRAY) {
-    spdlog::warn("outbound Redis SMEMBERS on {}: expected an array reply", Redact(address));
+    spdlog::warn("outbound Redis SMEMBERS on {}: expected an array reply", RedactUserinfo(address));
     return Fail(RedisError::kError);
   }
   std::vector<std::string> members;
@@ -189,11 +180,16 @@ namespace {
 // One reply value; nullopt for a nested array, which the WIT type cannot hold.
 std::optional<RedisResult> ToResult(const redisReply* r) {
   switch (r->type) {
-    case REDIS_REPLY_NIL: return RedisResult(RedisNil{});
-    case REDIS_REPLY_STATUS: return RedisResult(std::string(r->str, r->len));
-    case REDIS_REPLY_INTEGER: return RedisResult(static_cast<int64_t>(r->integer));
-    case REDIS_REPLY_STRING: return RedisResult(ToPayload(r));
-    default: return std::nullopt;
+    case REDIS_REPLY_NIL:
+      return RedisResult(RedisNil{});
+    case REDIS_REPLY_STATUS:
+      return RedisResult(std::string(r->str, r->len));
+    case REDIS_REPLY_INTEGER:
+      return RedisResult(static_cast<int64_t>(r->integer));
+    case REDIS_REPLY_STRING:
+      return RedisResult(ToPayload(r));
+    default:
+      return std::nullopt;
   }
 }
 
@@ -223,7 +219,7 @@ Expected<std::vector<RedisResult>, RedisError> OutboundRedis::Execute(
     std::optional<RedisResult> value = ToResult(r->element[i]);
     if (!value) {
       spdlog::warn("outbound Redis {} on {}: a nested array reply cannot be returned to the guest",
-                   command, Redact(address));
+                   command, RedactUserinfo(address));
       return Fail(RedisError::kError);
     }
     results.push_back(std::move(*value));

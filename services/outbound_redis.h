@@ -2,7 +2,8 @@
 // hiredis. The address is `redis://[user:password@]host[:port][/db]` and is
 // checked against the component's allowed hosts (scheme redis, port 6379 by
 // default) before connecting. Connections are pooled per address and
-// reused; a connection that saw an I/O error is dropped.
+// reused; a connection that saw an I/O error is dropped, and a pooled one
+// the server closed while it was idle is replaced once, transparently.
 //
 // Errors: the WIT enum has only `error`; each failure is logged with its
 // reason (denied address, bad address, connect or timeout, a Redis error
@@ -70,12 +71,10 @@ class OutboundRedis {
                                     const std::vector<std::string>& keys,
                                     const std::string& component = "");
   Expected<int64_t, RedisError> Sadd(const OutboundHosts& allowed, const std::string& address,
-                                     const std::string& key,
-                                     const std::vector<std::string>& values,
+                                     const std::string& key, const std::vector<std::string>& values,
                                      const std::string& component = "");
   Expected<int64_t, RedisError> Srem(const OutboundHosts& allowed, const std::string& address,
-                                     const std::string& key,
-                                     const std::vector<std::string>& values,
+                                     const std::string& key, const std::vector<std::string>& values,
                                      const std::string& component = "");
   Expected<std::vector<std::string>, RedisError> Smembers(const OutboundHosts& allowed,
                                                           const std::string& address,

@@ -70,7 +70,8 @@ Result<RedisAddress> ParseRedisAddress(std::string_view url) {
     std::string_view path = rest.substr(path_begin + 1);
     path = path.substr(0, path.find_first_of("?#"));
     if (!path.empty()) {
-      const auto [end, error] = std::from_chars(path.data(), path.data() + path.size(), out.database);
+      const auto [end, error] =
+          std::from_chars(path.data(), path.data() + path.size(), out.database);
       if (error != std::errc() || end != path.data() + path.size() || out.database < 0) {
         return Bad(url, "the path must be a database number");
       }
@@ -121,8 +122,8 @@ Result<redisContext*> RedisPool::Connect() {
         redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
       // Never echo AUTH's arguments.
-      const std::string reason = !reply ? std::string(context->errstr)
-                                        : std::string(reply->str, reply->len);
+      const std::string reason =
+          !reply ? std::string(context->errstr) : std::string(reply->str, reply->len);
       redisFree(context);
       return MakeError(Phase::kIo, where + ": " + command[0] + " failed: " + reason);
     }
@@ -140,6 +141,12 @@ void RedisPool::Release(redisContext* context) {
 }
 
 Result<RedisReplyPtr> RedisPool::Command(const std::vector<std::string>& command) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : command) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
   redisContext* context = nullptr;
   {
     std::lock_guard lock(mutex_);
@@ -148,15 +155,25 @@ Result<RedisReplyPtr> RedisPool::Command(const std::vector<std::string>& command
       idle_.pop_back();
     }
   }
-  if (!context) {
-    SPINDLE_ASSIGN_OR_RETURN(context, Connect());
+  if (context) {
+    RedisReplyPtr reply(static_cast<redisReply*>(
+        redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    if (reply) {
+      Release(context);
+      return reply;
+    }
+    // An idle connection the server has closed (restart, timeout, CLIENT
+    // KILL) fails with EOF before the command was read; one retry on a new
+    // connection hides that. Other failures are reported.
+    const bool closed_while_idle = context->err == REDIS_ERR_EOF;
+    const std::string reason = context->errstr;
+    redisFree(context);
+    if (!closed_while_idle) {
+      return MakeError(Phase::kIo, address_.host + ":" + std::to_string(address_.port) +
+                                       ": Redis I/O error: " + reason);
+    }
   }
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const std::string& arg : command) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
+  SPINDLE_ASSIGN_OR_RETURN(context, Connect());
   RedisReplyPtr reply(static_cast<redisReply*>(
       redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
   if (!reply) {

@@ -22,20 +22,28 @@ const std::set<std::string, std::less<>> kUnsupportedTopLevel = {"llm_compute", 
 
 std::string DescribeType(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date/time";
   }
 }
 
 // Reads one runtime-config file; every error is "<file>:<line>:<col>: reason".
 class Reader {
  public:
-  Reader(std::string file, fs::path base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+  Reader(std::string file, fs::path base_dir)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
 
   app::SourcePosition At(const toml::source_region& region) const {
     app::SourcePosition out;
@@ -71,8 +79,8 @@ class Reader {
     if (!node) return Ok();
     const auto* text = node->as_string();
     if (!text) {
-      return Fail(node->source(), "'" + std::string(key) + "' in " + name + " must be a string, not " +
-                                      DescribeType(*node));
+      return Fail(node->source(), "'" + std::string(key) + "' in " + name +
+                                      " must be a string, not " + DescribeType(*node));
     }
     *out = text->get();
     return Ok();
@@ -101,12 +109,15 @@ class Reader {
 
   Status ReadKeyValueStores(const toml::node& node, RuntimeConfig* out) const {
     const toml::table* stores = node.as_table();
-    if (!stores) return Fail(node.source(), "'key_value_store' must be a table of stores, not " + DescribeType(node));
+    if (!stores)
+      return Fail(node.source(),
+                  "'key_value_store' must be a table of stores, not " + DescribeType(node));
     for (const auto& [key, value] : *stores) {
       const std::string label(key.str());
       const std::string name = "[key_value_store." + label + "]";
       const toml::table* table = value.as_table();
-      if (!table) return Fail(value.source(), name + " must be a table, not " + DescribeType(value));
+      if (!table)
+        return Fail(value.source(), name + " must be a table, not " + DescribeType(value));
       SPINDLE_ASSIGN_OR_RETURN(std::string type, ReadType(*table, name));
       KeyValueStoreConfig store;
       store.where = At(key.source());
@@ -123,8 +134,9 @@ class Reader {
         if (!url) return Fail(table->source(), name + " of type \"redis\" needs a 'url'");
         store.url = *url;
       } else if (kUnsupportedStoreTypes.count(type)) {
-        return Fail(TypeRegion(*table), name + ": key-value store type \"" + type +
-                                            "\" is not supported by Spindle (use \"spin\" or \"redis\")");
+        return Fail(TypeRegion(*table),
+                    name + ": key-value store type \"" + type +
+                        "\" is not supported by Spindle (use \"spin\" or \"redis\")");
       } else {
         return Fail(TypeRegion(*table), name + ": unknown key-value store type \"" + type +
                                             "\" (expected \"spin\" or \"redis\")");
@@ -136,20 +148,23 @@ class Reader {
 
   Status ReadSqliteDatabases(const toml::node& node, RuntimeConfig* out) const {
     const toml::table* databases = node.as_table();
-    if (!databases) return Fail(node.source(), "'sqlite_database' must be a table of databases, not " + DescribeType(node));
+    if (!databases)
+      return Fail(node.source(),
+                  "'sqlite_database' must be a table of databases, not " + DescribeType(node));
     for (const auto& [key, value] : *databases) {
       const std::string label(key.str());
       const std::string name = "[sqlite_database." + label + "]";
       const toml::table* table = value.as_table();
-      if (!table) return Fail(value.source(), name + " must be a table, not " + DescribeType(value));
+      if (!table)
+        return Fail(value.source(), name + " must be a table, not " + DescribeType(value));
       SPINDLE_ASSIGN_OR_RETURN(std::string type, ReadType(*table, name));
       if (kUnsupportedDatabaseTypes.count(type)) {
         return Fail(TypeRegion(*table), name + ": database type \"" + type +
                                             "\" is not supported by Spindle (use \"spin\")");
       }
       if (type != "spin") {
-        return Fail(TypeRegion(*table), name + ": unknown database type \"" + type +
-                                            "\" (expected \"spin\")");
+        return Fail(TypeRegion(*table),
+                    name + ": unknown database type \"" + type + "\" (expected \"spin\")");
       }
       SPINDLE_TRY(AllowOnly(*table, name, {"type", "path"}));
       SqliteDatabaseConfig database;
@@ -170,7 +185,8 @@ class Reader {
     for (const toml::node& item : *providers) {
       const std::string name = "[[" + std::string(key) + "]]";
       const toml::table* table = item.as_table();
-      if (!table) return Fail(item.source(), name + " entries must be tables, not " + DescribeType(item));
+      if (!table)
+        return Fail(item.source(), name + " entries must be tables, not " + DescribeType(item));
       SPINDLE_ASSIGN_OR_RETURN(std::string type, ReadType(*table, name));
       VariablesProviderConfig provider;
       provider.where = At(table->source());
@@ -186,7 +202,9 @@ class Reader {
         SPINDLE_TRY(AllowOnly(*table, name, {"type", "values"}));
         if (const toml::node* values = table->get("values")) {
           const toml::table* map = values->as_table();
-          if (!map) return Fail(values->source(), "'values' in " + name + " must be a table, not " + DescribeType(*values));
+          if (!map)
+            return Fail(values->source(),
+                        "'values' in " + name + " must be a table, not " + DescribeType(*values));
           for (const auto& [k, v] : *map) {
             const auto* text = v.as_string();
             if (!text) {
@@ -197,8 +215,9 @@ class Reader {
           }
         }
       } else if (kUnsupportedProviderTypes.count(type)) {
-        return Fail(TypeRegion(*table), name + ": variables provider type \"" + type +
-                                            "\" is not supported by Spindle (use \"env\" or \"static\")");
+        return Fail(TypeRegion(*table),
+                    name + ": variables provider type \"" + type +
+                        "\" is not supported by Spindle (use \"env\" or \"static\")");
       } else {
         return Fail(TypeRegion(*table), name + ": unknown variables provider type \"" + type +
                                             "\" (expected \"env\" or \"static\")");

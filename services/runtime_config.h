@@ -21,7 +21,7 @@ struct KeyValueStoreConfig {
   Type type = Type::kSpin;
   // kSpin: the SQLite file (absolute); nullopt = an in-memory database.
   std::optional<std::filesystem::path> path;
-  std::string url;  // kRedis: "redis://host[:port][/db]"
+  std::string url;            // kRedis: "redis://host[:port][/db]"
   app::SourcePosition where;  // the [key_value_store.<label>] table; unknown for defaults
 };
 
@@ -43,9 +43,12 @@ struct VariablesProviderConfig {
 };
 
 struct RuntimeConfig {
-  std::filesystem::path file;        // absolute; empty when there is none
-  std::filesystem::path state_dir;   // absolute; default <app root>/.spin
-  std::optional<std::filesystem::path> log_dir;  // absolute, when set in the file
+  std::filesystem::path file;                    // absolute; empty when there is none
+  // Absolute; default <app root>/.spin. Empty when set to "" (no state
+  // directory: the implicit defaults are then in memory).
+  std::filesystem::path state_dir;
+  // Absolute, when set in the file; an empty path means "" (no log files).
+  std::optional<std::filesystem::path> log_dir;
   // Every label that has a backend, including the implicit `default`s.
   std::map<std::string, KeyValueStoreConfig> key_value_stores;
   std::map<std::string, SqliteDatabaseConfig> sqlite_databases;
@@ -60,8 +63,9 @@ RuntimeConfig DefaultRuntimeConfig(const std::filesystem::path& app_root);
 
 // Reads and checks `file`. Relative paths in it (store and database
 // `path`, `state_dir`, `log_dir`, `dotenv_path`) are resolved against the
-// file's directory. `state_dir_override` (from --state-dir) beats the
-// file's `state_dir`. Errors are "runtime-config.toml:LINE:COL: reason".
+// file's directory. `state_dir_override` (from --state-dir, relative to
+// the current directory; "" = none) beats the file's `state_dir`. Errors
+// are "runtime-config.toml:LINE:COL: reason".
 Result<RuntimeConfig> LoadRuntimeConfig(
     const std::filesystem::path& file, const std::filesystem::path& app_root,
     const std::optional<std::filesystem::path>& state_dir_override = std::nullopt);
@@ -69,8 +73,7 @@ Result<RuntimeConfig> LoadRuntimeConfig(
 // The same from text already read; `file` names it in messages and gives
 // the directory relative paths are resolved against.
 Result<RuntimeConfig> ParseRuntimeConfig(
-    std::string_view text, const std::filesystem::path& file,
-    const std::filesystem::path& app_root,
+    std::string_view text, const std::filesystem::path& file, const std::filesystem::path& app_root,
     const std::optional<std::filesystem::path>& state_dir_override = std::nullopt);
 
 }  // namespace spindle::services

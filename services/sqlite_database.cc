@@ -10,7 +10,9 @@
 namespace spindle::services {
 namespace {
 
-SqliteError Io(std::string message) { return SqliteError{SqliteError::Kind::kIo, std::move(message)}; }
+SqliteError Io(std::string message) {
+  return SqliteError{SqliteError::Kind::kIo, std::move(message)};
+}
 
 SqliteError FromCode(sqlite3* db, int code) {
   if ((code & 0xff) == SQLITE_FULL) return SqliteError{SqliteError::Kind::kDatabaseFull, ""};
@@ -23,27 +25,36 @@ std::atomic<uint64_t> next_service_id{1};
 
 void Bind(sqlite3_stmt* statement, int index, const SqlValue& value) {
   switch (value.index()) {
-    case 0: sqlite3_bind_int64(statement, index, std::get<0>(value)); break;
-    case 1: sqlite3_bind_double(statement, index, std::get<1>(value)); break;
+    case 0:
+      sqlite3_bind_int64(statement, index, std::get<0>(value));
+      break;
+    case 1:
+      sqlite3_bind_double(statement, index, std::get<1>(value));
+      break;
     case 2: {
       const std::string& text = std::get<2>(value);
-      sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                          SQLITE_UTF8);
       break;
     }
     case 3: {
       const std::vector<uint8_t>& blob = std::get<3>(value);
-      sqlite3_bind_blob(statement, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_blob64(statement, index, blob.data(), blob.size(), SQLITE_TRANSIENT);
       if (blob.empty()) sqlite3_bind_zeroblob(statement, index, 0);
       break;
     }
-    default: sqlite3_bind_null(statement, index); break;
+    default:
+      sqlite3_bind_null(statement, index);
+      break;
   }
 }
 
 SqlValue Column(sqlite3_stmt* statement, int index) {
   switch (sqlite3_column_type(statement, index)) {
-    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(statement, index));
-    case SQLITE_FLOAT: return sqlite3_column_double(statement, index);
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(statement, index));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(statement, index);
     case SQLITE_TEXT: {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, index));
       return std::string(text ? text : "", sqlite3_column_bytes(statement, index));
@@ -52,7 +63,8 @@ SqlValue Column(sqlite3_stmt* statement, int index) {
       const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(statement, index));
       return std::vector<uint8_t>(data, data + sqlite3_column_bytes(statement, index));
     }
-    default: return SqlNull{};
+    default:
+      return SqlNull{};
   }
 }
 
@@ -105,7 +117,9 @@ Expected<std::shared_ptr<void>, SqliteError> SqliteService::Connect(const std::s
 
 SqliteSession::SqliteSession(SqliteService& service, std::vector<std::string> allowed_labels,
                              size_t max_connections)
-    : service_(service), allowed_labels_(std::move(allowed_labels)), max_connections_(max_connections) {}
+    : service_(service),
+      allowed_labels_(std::move(allowed_labels)),
+      max_connections_(max_connections) {}
 
 Expected<uint32_t, SqliteError> SqliteSession::Open(const std::string& name) {
   if (std::find(allowed_labels_.begin(), allowed_labels_.end(), name) == allowed_labels_.end()) {

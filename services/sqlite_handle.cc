@@ -28,7 +28,8 @@ Result<SqliteDb> OpenSqlite(const std::string& path) {
     std::error_code error;
     if (!parent.empty()) std::filesystem::create_directories(parent, error);
     if (error) {
-      return MakeError(Phase::kIo, parent.string() + ": cannot create directory: " + error.message());
+      return MakeError(Phase::kIo,
+                       parent.string() + ": cannot create directory: " + error.message());
     }
   }
   sqlite3* raw = nullptr;

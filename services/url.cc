@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -33,6 +34,15 @@ std::string Lowercase(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+std::string RedactUserinfo(std::string_view url) {
+  const size_t sep = url.find("://");
+  const size_t start = sep == std::string_view::npos ? 0 : sep + 3;
+  const size_t end = std::min(url.find_first_of("/?#", start), url.size());
+  const size_t at = url.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(url);
+  return std::string(url.substr(0, start)) + "***@" + std::string(url.substr(at + 1));
 }
 
 std::string CanonicalIp(std::string_view host, uint8_t bytes[16], bool* v6) {

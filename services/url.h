@@ -29,4 +29,7 @@ std::string CanonicalIp(std::string_view host, uint8_t bytes[16], bool* v6);
 
 std::string Lowercase(std::string_view text);
 
+// `url` as a log line may show it: "user:password@" becomes "***@".
+std::string RedactUserinfo(std::string_view url);
+
 }  // namespace spindle::services

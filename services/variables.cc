@@ -46,9 +46,8 @@ Result<std::vector<Source>> BuildSources(const VariablesOptions& options,
     const std::string where = provider.where.ToString();
     if (provider.type == VariablesProviderConfig::Type::kStatic) {
       auto values = std::make_shared<DotenvMap>(provider.values);
-      sources.push_back({where + " static provider", [values](const std::string& name) {
-                           return FindIn(*values, name);
-                         }});
+      sources.push_back({where + " static provider",
+                         [values](const std::string& name) { return FindIn(*values, name); }});
       continue;
     }
     auto dotenv = std::make_shared<DotenvMap>();
@@ -60,40 +59,40 @@ Result<std::vector<Source>> BuildSources(const VariablesOptions& options,
       *dotenv = std::move(*read);
     }
     const std::string prefix = provider.prefix;
-    sources.push_back({where + " env provider", [environment, dotenv, prefix](
-                                                    const std::string& name) {
-                         const std::string key = prefix + "_" + Uppercase(name);
-                         if (std::optional<std::string> value = environment(key)) return value;
-                         return FindIn(*dotenv, key);
-                       }});
+    sources.push_back(
+        {where + " env provider", [environment, dotenv, prefix](const std::string& name) {
+           const std::string key = prefix + "_" + Uppercase(name);
+           if (std::optional<std::string> value = environment(key)) return value;
+           return FindIn(*dotenv, key);
+         }});
   }
   // The provider Spin always appends.
+  std::error_code cwd_error;  // the non-throwing overload; "" reads ./.env
   const std::filesystem::path dir =
-      options.working_dir.empty() ? std::filesystem::current_path() : options.working_dir;
+      options.working_dir.empty() ? std::filesystem::current_path(cwd_error) : options.working_dir;
   Result<DotenvMap> read = ReadDotenv(dir / ".env", /*missing_ok=*/true);
   if (!read.ok()) return std::move(read).error();
   auto dotenv = std::make_shared<DotenvMap>(std::move(*read));
-  sources.push_back({"the environment (SPIN_VARIABLE_*, .env)", [environment, dotenv](
-                                                                     const std::string& name) {
-                       const std::string upper = Uppercase(name);
-                       const std::string current = "SPIN_VARIABLE_" + upper;
-                       const std::string legacy = "SPIN_CONFIG_" + upper;
-                       if (std::optional<std::string> value = environment(current)) return value;
-                       if (std::optional<std::string> value = environment(legacy)) {
-                         spdlog::warn("{} is deprecated (a Spin 1 name); use {} instead", legacy,
-                                      current);
-                         return value;
-                       }
-                       if (std::optional<std::string> value = FindIn(*dotenv, current)) {
-                         return value;
-                       }
-                       if (std::optional<std::string> value = FindIn(*dotenv, legacy)) {
-                         spdlog::warn("{} in .env is deprecated (a Spin 1 name); use {} instead",
-                                      legacy, current);
-                         return value;
-                       }
-                       return std::optional<std::string>();
-                     }});
+  sources.push_back(
+      {"the environment (SPIN_VARIABLE_*, .env)", [environment, dotenv](const std::string& name) {
+         const std::string upper = Uppercase(name);
+         const std::string current = "SPIN_VARIABLE_" + upper;
+         const std::string legacy = "SPIN_CONFIG_" + upper;
+         if (std::optional<std::string> value = environment(current)) return value;
+         if (std::optional<std::string> value = environment(legacy)) {
+           spdlog::warn("{} is deprecated (a Spin 1 name); use {} instead", legacy, current);
+           return value;
+         }
+         if (std::optional<std::string> value = FindIn(*dotenv, current)) {
+           return value;
+         }
+         if (std::optional<std::string> value = FindIn(*dotenv, legacy)) {
+           spdlog::warn("{} in .env is deprecated (a Spin 1 name); use {} instead", legacy,
+                        current);
+           return value;
+         }
+         return std::optional<std::string>();
+       }});
   return sources;
 }
 
@@ -182,9 +181,10 @@ std::optional<std::string> Variables::Value(std::string_view name) const {
 Expected<std::string, ConfigError> Variables::Get(std::string_view component_id,
                                                   std::string_view key) const {
   if (!IsValidKey(key)) {
-    return Fail(ConfigError{ConfigError::Kind::kInvalidKey,
-                            "invalid config key '" + std::string(key) +
-                                "': use lower-case letters, digits and '_', starting with a letter"});
+    return Fail(
+        ConfigError{ConfigError::Kind::kInvalidKey,
+                    "invalid config key '" + std::string(key) +
+                        "': use lower-case letters, digits and '_', starting with a letter"});
   }
   const auto component = components_.find(component_id);
   if (component == components_.end()) {
@@ -194,8 +194,8 @@ Expected<std::string, ConfigError> Variables::Get(std::string_view component_id,
   const auto entry = component->second.find(key);
   if (entry == component->second.end()) {
     return Fail(ConfigError{ConfigError::Kind::kInvalidKey,
-                            "component '" + std::string(component_id) +
-                                "' declares no variable '" + std::string(key) + "'"});
+                            "component '" + std::string(component_id) + "' declares no variable '" +
+                                std::string(key) + "'"});
   }
   Result<std::string> value = Render(entry->second);
   if (!value.ok()) {

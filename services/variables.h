@@ -63,8 +63,7 @@ class Variables {
   // The value of the component's config key `key`: its template rendered
   // with the app variables. An unknown component or an undeclared key is
   // `invalid-key`.
-  Expected<std::string, ConfigError> Get(std::string_view component_id,
-                                         std::string_view key) const;
+  Expected<std::string, ConfigError> Get(std::string_view component_id, std::string_view key) const;
 
   // Renders a template over app variables (e.g. an allowed_outbound_hosts
   // entry). The error never contains a secret's value.

@@ -52,7 +52,8 @@ TEST(AppServices, InstanceServicesUseComponentPermissions) {
   ASSERT_TRUE(db.ok());
   EXPECT_TRUE(instance.sqlite().Execute(*db, "SELECT 1", {}).ok());
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/.spin/sqlite_db.db"));
-  auto denied = instance.SendHttp({HttpMethod::kGet, "https://other.example.com/", {}, std::nullopt});
+  auto denied =
+      instance.SendHttp({HttpMethod::kGet, "https://other.example.com/", {}, std::nullopt});
   ASSERT_FALSE(denied.ok());
   EXPECT_EQ(denied.error(), HttpError::kDestinationNotAllowed);
 }

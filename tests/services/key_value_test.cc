@@ -133,7 +133,8 @@ TEST(KeyValue, PersistsAcrossReopenWithSpinSchema) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* statement = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT store, key, value FROM spin_key_value", -1, &statement, nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT store, key, value FROM spin_key_value", -1, &statement,
+                               nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "default");
@@ -217,6 +218,21 @@ TEST(KeyValue, RedisRoundTrip) {
   RoundTrip(session, "cache");
 }
 
+TEST(KeyValue, RedisGetKeysScansEverything) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  RuntimeConfig config;
+  config.key_value_stores["cache"].type = KeyValueStoreConfig::Type::kRedis;
+  config.key_value_stores["cache"].url = redis.url();
+  KeyValueService service(config);
+  KeyValueSession session(service, {"cache"});
+  const uint32_t store = *session.Open("cache");
+  for (int i = 0; i < 2500; ++i) ASSERT_TRUE(session.Set(store, std::to_string(i), {}).ok());
+  auto keys = session.GetKeys(store);
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->size(), 2500u);  // several SCAN batches, no repeats
+}
+
 TEST(KeyValue, RedisDownIsIoError) {
   RuntimeConfig config;
   config.key_value_stores["cache"].type = KeyValueStoreConfig::Type::kRedis;
@@ -229,7 +245,8 @@ TEST(KeyValue, RedisDownIsIoError) {
   auto value = session.Get(*store, "k");
   ASSERT_FALSE(value.ok());
   EXPECT_EQ(value.error().kind, KvError::Kind::kIo);
-  EXPECT_NE(value.error().message.find("cannot connect"), std::string::npos) << value.error().message;
+  EXPECT_NE(value.error().message.find("cannot connect"), std::string::npos)
+      << value.error().message;
 }
 
 }  // namespace

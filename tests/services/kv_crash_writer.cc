@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   auto store = session.Open("default");
   if (!store.ok()) return 1;
   const std::string value = argv[3];
-  if (!session.Set(*store, argv[2], std::vector<uint8_t>(value.begin(), value.end())).ok()) return 1;
+  if (!session.Set(*store, argv[2], std::vector<uint8_t>(value.begin(), value.end())).ok())
+    return 1;
   std::printf("committed\n");
   std::fflush(stdout);
   for (;;) pause();

@@ -43,7 +43,7 @@ TEST(OutboundHosts, SchemeWildcard) {
   const OutboundHosts hosts = Make({"*://db.internal:5432"});
   EXPECT_TRUE(hosts.Allows("postgres://db.internal"));  // 5432 is postgres' default
   EXPECT_TRUE(hosts.Allows("http://db.internal:5432/"));
-  EXPECT_FALSE(hosts.Allows("http://db.internal/"));     // port 80
+  EXPECT_FALSE(hosts.Allows("http://db.internal/"));  // port 80
 }
 
 TEST(OutboundHosts, HostWildcardAndAllowAll) {
@@ -95,7 +95,8 @@ TEST(OutboundHosts, ExactIpLiterals) {
 }
 
 TEST(OutboundHosts, Ports) {
-  const OutboundHosts hosts = Make({"http://a.test:8080", "http://b.test:*", "http://c.test:8000..8003"});
+  const OutboundHosts hosts =
+      Make({"http://a.test:8080", "http://b.test:*", "http://c.test:8000..8003"});
   EXPECT_TRUE(hosts.Allows("http://a.test:8080/"));
   EXPECT_FALSE(hosts.Allows("http://a.test/"));
   EXPECT_TRUE(hosts.Allows("http://b.test:1/"));
@@ -130,6 +131,12 @@ TEST(OutboundHosts, Self) {
   EXPECT_FALSE(https_only.Allows("/x"));
   const OutboundHosts no_self = Make({"https://example.com"}, "http://127.0.0.1:3000");
   EXPECT_FALSE(no_self.Allows("/x"));
+}
+
+TEST(OutboundHosts, SelfOriginMustBeAbsolute) {
+  OutboundHostsOptions options;
+  options.self_origin = "127.0.0.1:3000/";
+  EXPECT_FALSE(OutboundHosts::Create({"http://self"}, options).ok());
 }
 
 TEST(OutboundHosts, TrailingSlashEntry) {

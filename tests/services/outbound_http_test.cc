@@ -56,7 +56,8 @@ std::string Header(const HttpResponse& response, const std::string& name) {
 TEST(OutboundHttp, Get) {
   HttpTestServer server(Handle);
   const OutboundHttp http;
-  auto response = http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, AllowLoopback());
+  auto response =
+      http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, AllowLoopback());
   ASSERT_TRUE(response.ok()) << HttpErrorName(response.error());
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(Text(response->body), "hello");
@@ -71,15 +72,18 @@ TEST(OutboundHttp, MethodsHeadersAndBodies) {
   const struct {
     HttpMethod method;
     const char* name;
-  } cases[] = {{HttpMethod::kPost, "POST"}, {HttpMethod::kPut, "PUT"}, {HttpMethod::kPatch, "PATCH"},
-               {HttpMethod::kDelete, "DELETE"}, {HttpMethod::kOptions, "OPTIONS"}, {HttpMethod::kGet, "GET"}};
+  } cases[] = {{HttpMethod::kPost, "POST"},       {HttpMethod::kPut, "PUT"},
+               {HttpMethod::kPatch, "PATCH"},     {HttpMethod::kDelete, "DELETE"},
+               {HttpMethod::kOptions, "OPTIONS"}, {HttpMethod::kGet, "GET"}};
   for (const auto& c : cases) {
-    auto response = http.Send({c.method, server.url("/echo"), {{"X-Custom", "v 1"}}, body}, AllowLoopback());
+    auto response =
+        http.Send({c.method, server.url("/echo"), {{"X-Custom", "v 1"}}, body}, AllowLoopback());
     ASSERT_TRUE(response.ok()) << c.name << " " << HttpErrorName(response.error());
     EXPECT_EQ(response->status, 201);
     EXPECT_EQ(Text(response->body), std::string(c.name) + " data x-custom=v 1");
   }
-  auto head = http.Send({HttpMethod::kHead, server.url("/hello"), {}, std::nullopt}, AllowLoopback());
+  auto head =
+      http.Send({HttpMethod::kHead, server.url("/hello"), {}, std::nullopt}, AllowLoopback());
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->status, 200);
   EXPECT_TRUE(head->body.empty());
@@ -91,9 +95,11 @@ TEST(OutboundHttp, DeniedBeforeConnecting) {
   OutboundHostsOptions options;
   options.component_id = "web";
   options.where = {"spin.toml", 9, 1};
-  const OutboundHosts only_other_port = OutboundHosts::Create({"http://127.0.0.1:1"}, options).value();
+  const OutboundHosts only_other_port =
+      OutboundHosts::Create({"http://127.0.0.1:1"}, options).value();
   LogCapture logs;
-  auto response = http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, only_other_port, "web");
+  auto response =
+      http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, only_other_port, "web");
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error(), HttpError::kDestinationNotAllowed);
   EXPECT_EQ(server.requests(), 0);
@@ -101,6 +107,17 @@ TEST(OutboundHttp, DeniedBeforeConnecting) {
   EXPECT_NE(logs.text().find("add \"http://127.0.0.1:" + std::to_string(server.port()) + "\""),
             std::string::npos)
       << logs.text();
+}
+
+TEST(OutboundHttp, CredentialsInUrlNotLogged) {
+  const OutboundHttp http;
+  LogCapture logs;
+  auto response =
+      http.Send({HttpMethod::kGet, "https://user:pa55word@denied.example/x", {}, std::nullopt},
+                AllowLoopback());
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(logs.text().find("pa55word"), std::string::npos) << logs.text();
+  EXPECT_NE(logs.text().find("https://***@denied.example/x"), std::string::npos) << logs.text();
 }
 
 TEST(OutboundHttp, InvalidUrls) {
@@ -115,8 +132,9 @@ TEST(OutboundHttp, InvalidUrls) {
 TEST(OutboundHttp, BadHeaderIsRuntimeError) {
   HttpTestServer server(Handle);
   const OutboundHttp http;
-  auto response = http.Send({HttpMethod::kGet, server.url("/hello"), {{"X-Bad", "a\r\nInjected: 1"}}, std::nullopt},
-                            AllowLoopback());
+  auto response = http.Send(
+      {HttpMethod::kGet, server.url("/hello"), {{"X-Bad", "a\r\nInjected: 1"}}, std::nullopt},
+      AllowLoopback());
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error(), HttpError::kRuntimeError);
   EXPECT_EQ(server.requests(), 0);
@@ -125,7 +143,8 @@ TEST(OutboundHttp, BadHeaderIsRuntimeError) {
 TEST(OutboundHttp, RedirectIsReturnedNotFollowed) {
   HttpTestServer server(Handle);
   const OutboundHttp http;
-  auto response = http.Send({HttpMethod::kGet, server.url("/redirect"), {}, std::nullopt}, AllowLoopback());
+  auto response =
+      http.Send({HttpMethod::kGet, server.url("/redirect"), {}, std::nullopt}, AllowLoopback());
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->status, 302);
   EXPECT_EQ(Header(*response, "location"), "/hello");
@@ -139,7 +158,8 @@ TEST(OutboundHttp, TotalTimeout) {
   const OutboundHttp http(options);
   LogCapture logs;
   const auto start = std::chrono::steady_clock::now();
-  auto response = http.Send({HttpMethod::kGet, server.url("/slow"), {}, std::nullopt}, AllowLoopback());
+  auto response =
+      http.Send({HttpMethod::kGet, server.url("/slow"), {}, std::nullopt}, AllowLoopback());
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error(), HttpError::kRuntimeError);
@@ -161,7 +181,8 @@ TEST(OutboundHttp, ResponseSizeCap) {
   options.max_response_bytes = 50000;
   const OutboundHttp http(options);
   LogCapture logs;
-  auto response = http.Send({HttpMethod::kGet, server.url("/big"), {}, std::nullopt}, AllowLoopback());
+  auto response =
+      http.Send({HttpMethod::kGet, server.url("/big"), {}, std::nullopt}, AllowLoopback());
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error(), HttpError::kRuntimeError);
   EXPECT_NE(logs.text().find("50000-byte limit"), std::string::npos) << logs.text();
@@ -192,7 +213,8 @@ TEST(OutboundHttp, ConcurrencyCap) {
   OutboundHttpOptions options;
   options.max_concurrent_requests = 0;
   const OutboundHttp http(options);
-  auto response = http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, AllowLoopback());
+  auto response =
+      http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, AllowLoopback());
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error(), HttpError::kTooManyRequests);
 }
@@ -206,7 +228,8 @@ TEST(OutboundHttp, ManyThreads) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 5; ++i) {
-        auto response = http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, hosts);
+        auto response =
+            http.Send({HttpMethod::kGet, server.url("/hello"), {}, std::nullopt}, hosts);
         if (response.ok() && response->status == 200) ++ok;
       }
     });

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "test_support.h"
 
@@ -72,7 +74,8 @@ TEST_F(OutboundRedisTest, ExecuteResultsOfEveryKind) {
   auto nil = client_.Execute(allowed_, address, "GET", {Bytes("nope")});
   ASSERT_TRUE(nil.ok());
   EXPECT_EQ((*nil)[0], RedisResult(RedisNil{}));
-  ASSERT_TRUE(client_.Execute(allowed_, address, "RPUSH", {Bytes("l"), Bytes("a"), int64_t{7}}).ok());
+  ASSERT_TRUE(
+      client_.Execute(allowed_, address, "RPUSH", {Bytes("l"), Bytes("a"), int64_t{7}}).ok());
   auto array = client_.Execute(allowed_, address, "LRANGE", {Bytes("l"), int64_t{0}, int64_t{-1}});
   ASSERT_TRUE(array.ok());
   EXPECT_EQ(*array, (std::vector<RedisResult>{Bytes("a"), Bytes("7")}));
@@ -115,8 +118,50 @@ TEST_F(OutboundRedisTest, PasswordNeverLogged) {
   EXPECT_NE(logs.text().find("AUTH failed"), std::string::npos) << logs.text();
 }
 
+TEST_F(OutboundRedisTest, PooledConnectionClosedByServerIsReplaced) {
+  const std::string address = redis_.url();
+  ASSERT_TRUE(client_.Set(allowed_, address, "k", Bytes("1")).ok());  // leaves an idle connection
+  // Another client closes every other connection, as a server restart would.
+  OutboundRedis other;
+  auto killed =
+      other.Execute(allowed_, address, "CLIENT",
+                    {Bytes("KILL"), Bytes("TYPE"), Bytes("normal"), Bytes("SKIPME"), Bytes("yes")});
+  ASSERT_TRUE(killed.ok());
+  EXPECT_GE(std::get<int64_t>((*killed)[0]), 1);
+  EXPECT_EQ(*client_.Get(allowed_, address, "k"), Bytes("1"));
+}
+
+TEST_F(OutboundRedisTest, ManyThreadsShareThePool) {
+  const std::string address = redis_.url();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) EXPECT_TRUE(client_.Incr(allowed_, address, "counter").ok());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(*client_.Incr(allowed_, address, "counter"), 201);
+}
+
+TEST_F(OutboundRedisTest, CommandTimeout) {
+  OutboundRedis impatient(
+      OutboundRedisOptions{std::chrono::milliseconds(1000), std::chrono::milliseconds(300), 4});
+  LogCapture logs;
+  const auto start = std::chrono::steady_clock::now();
+  // BLPOP on an empty list blocks for 2 s on the server.
+  auto result =
+      impatient.Execute(allowed_, redis_.url(), "BLPOP", {Bytes("empty-list"), int64_t{2}});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(result.ok());
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1500));
+  EXPECT_NE(logs.text().find("Redis I/O error"), std::string::npos) << logs.text();
+  // The timed-out connection was dropped; the next command works.
+  EXPECT_TRUE(impatient.Set(allowed_, redis_.url(), "after", Bytes("x")).ok());
+}
+
 TEST(OutboundRedis, BadAddressesAndDownServer) {
-  OutboundRedis client(OutboundRedisOptions{std::chrono::milliseconds(500), std::chrono::milliseconds(500), 4});
+  OutboundRedis client(
+      OutboundRedisOptions{std::chrono::milliseconds(500), std::chrono::milliseconds(500), 4});
   const OutboundHosts all = Allow({"*://*:*"});
   EXPECT_FALSE(client.Get(all, "http://127.0.0.1:80", "k").ok());
   EXPECT_FALSE(client.Get(all, "rediss://127.0.0.1:6380", "k").ok());

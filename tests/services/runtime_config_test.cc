@@ -74,7 +74,8 @@ dotenv_path = "vars.env"
   EXPECT_FALSE(config->key_value_stores.at("memory").path.has_value());
   EXPECT_EQ(config->key_value_stores.at("cache").type, KeyValueStoreConfig::Type::kRedis);
   EXPECT_EQ(config->key_value_stores.at("cache").url, "redis://localhost:6379/1");
-  EXPECT_EQ(config->key_value_stores.at("cache").where.ToString(), "/cfg/runtime-config.toml:12:18");
+  EXPECT_EQ(config->key_value_stores.at("cache").where.ToString(),
+            "/cfg/runtime-config.toml:12:18");
   EXPECT_EQ(config->sqlite_databases.at("default").path, "/cfg/db.sqlite");
   EXPECT_FALSE(config->sqlite_databases.at("scratch").path.has_value());
   ASSERT_EQ(config->variables_providers.size(), 2u);
@@ -90,7 +91,8 @@ TEST(RuntimeConfig, ImplicitDefaultsFollowStateDir) {
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->state_dir, "/app/.spin");
   EXPECT_EQ(config->key_value_stores.at("default").path, "/app/.spin/sqlite_key_value.db");
-  Result<RuntimeConfig> overridden = Parse("state_dir = \"x\"\n", std::filesystem::path("/override"));
+  Result<RuntimeConfig> overridden =
+      Parse("state_dir = \"x\"\n", std::filesystem::path("/override"));
   ASSERT_TRUE(overridden.ok());
   EXPECT_EQ(overridden->state_dir, "/override");
   EXPECT_EQ(overridden->sqlite_databases.at("default").path, "/override/sqlite_db.db");
@@ -108,13 +110,16 @@ TEST(RuntimeConfig, ErrorsHaveFileLineColumn) {
                 .find("runtime-config.toml:3:1: unknown key 'pat'"),
             std::string::npos);
   EXPECT_NE(ErrorOf("[key_value_store.x]\ntype = \"spin\"\npath = 3\n")
-                .find("runtime-config.toml:3:8: 'path' in [key_value_store.x] must be a string, not an integer"),
+                .find("runtime-config.toml:3:8: 'path' in [key_value_store.x] must be a string, "
+                      "not an integer"),
             std::string::npos);
   EXPECT_NE(ErrorOf("\n\nfoo = 1\n").find("runtime-config.toml:3:1: unknown key 'foo'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("[key_value_store.x]\npath = \"a\"\n").find("runtime-config.toml:1:1: [key_value_store.x] has no 'type'"),
+  EXPECT_NE(ErrorOf("[key_value_store.x]\npath = \"a\"\n")
+                .find("runtime-config.toml:1:1: [key_value_store.x] has no 'type'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("[key_value_store.r]\ntype = \"redis\"\n").find("needs a 'url'"), std::string::npos);
+  EXPECT_NE(ErrorOf("[key_value_store.r]\ntype = \"redis\"\n").find("needs a 'url'"),
+            std::string::npos);
   EXPECT_NE(ErrorOf("[[variables_provider]]\ntype = \"static\"\nvalues = { a = 1 }\n")
                 .find("runtime-config.toml:3:16: value of 'a'"),
             std::string::npos);
@@ -123,12 +128,11 @@ TEST(RuntimeConfig, ErrorsHaveFileLineColumn) {
 }
 
 TEST(RuntimeConfig, CloudBackendsAreNotSupported) {
-  for (const char* text : {"[key_value_store.c]\ntype = \"azure_cosmos\"\n",
-                           "[key_value_store.d]\ntype = \"aws_dynamo\"\n",
-                           "[sqlite_database.l]\ntype = \"libsql\"\n",
-                           "[[variables_provider]]\ntype = \"vault\"\n",
-                           "[[config_provider]]\ntype = \"azure_key_vault\"\n",
-                           "[llm_compute]\ntype = \"spin\"\n"}) {
+  for (const char* text :
+       {"[key_value_store.c]\ntype = \"azure_cosmos\"\n",
+        "[key_value_store.d]\ntype = \"aws_dynamo\"\n", "[sqlite_database.l]\ntype = \"libsql\"\n",
+        "[[variables_provider]]\ntype = \"vault\"\n",
+        "[[config_provider]]\ntype = \"azure_key_vault\"\n", "[llm_compute]\ntype = \"spin\"\n"}) {
     const std::string error = ErrorOf(text);
     EXPECT_NE(error.find("not supported by Spindle"), std::string::npos) << error;
     EXPECT_NE(error.find("runtime-config.toml:"), std::string::npos) << error;

@@ -24,15 +24,19 @@ TEST(SqliteDatabase, EveryValueTypeRoundTrips) {
   SqliteSession session(service, {"default"});
   auto connection = session.Open("default");
   ASSERT_TRUE(connection.ok()) << connection.error().message;
-  ASSERT_TRUE(session.Execute(*connection, "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n)", {}).ok());
+  ASSERT_TRUE(
+      session.Execute(*connection, "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n)", {})
+          .ok());
   const std::vector<SqlValue> row = {int64_t{-9007199254740993}, 2.5, std::string("héllo\0x", 7),
                                      std::vector<uint8_t>{0, 1, 254}, SqlNull{}};
   auto inserted = session.Execute(*connection, "INSERT INTO t VALUES (?, ?, ?, ?, ?)", row);
   ASSERT_TRUE(inserted.ok()) << inserted.error().message;
   EXPECT_TRUE(inserted->columns.empty());
   EXPECT_TRUE(inserted->rows.empty());
-  ASSERT_TRUE(session.Execute(*connection, "INSERT INTO t (b) VALUES (?)", {std::vector<uint8_t>{}}).ok());
-  auto result = session.Execute(*connection, "SELECT i, r, s, b, n AS absent FROM t ORDER BY rowid", {});
+  ASSERT_TRUE(
+      session.Execute(*connection, "INSERT INTO t (b) VALUES (?)", {std::vector<uint8_t>{}}).ok());
+  auto result =
+      session.Execute(*connection, "SELECT i, r, s, b, n AS absent FROM t ORDER BY rowid", {});
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->columns, (std::vector<std::string>{"i", "r", "s", "b", "absent"}));
   ASSERT_EQ(result->rows.size(), 2u);
@@ -61,7 +65,8 @@ TEST(SqliteDatabase, PersistsAndInMemoryIsSharedWithinService) {
   SqliteService service(Config(dir.path()));
   SqliteSession session(service, {"default", "memory"});
   EXPECT_TRUE(session.Execute(*session.Open("default"), "SELECT * FROM kept", {}).ok());
-  EXPECT_FALSE(session.Execute(*session.Open("memory"), "SELECT * FROM m", {}).ok());  // a new service starts empty
+  EXPECT_FALSE(session.Execute(*session.Open("memory"), "SELECT * FROM m", {})
+                   .ok());  // a new service starts empty
 }
 
 TEST(SqliteDatabase, AccessRulesAndHandles) {
@@ -92,7 +97,8 @@ TEST(SqliteDatabase, StatementErrorsAreIo) {
   auto syntax = session.Execute(connection, "SELEC nonsense", {});
   ASSERT_FALSE(syntax.ok());
   EXPECT_EQ(syntax.error().kind, SqliteError::Kind::kIo);
-  EXPECT_NE(syntax.error().message.find("syntax error"), std::string::npos) << syntax.error().message;
+  EXPECT_NE(syntax.error().message.find("syntax error"), std::string::npos)
+      << syntax.error().message;
   auto count = session.Execute(connection, "SELECT ?", {});
   ASSERT_FALSE(count.ok());
   EXPECT_NE(count.error().message.find("1 parameters but 0"), std::string::npos);
@@ -103,7 +109,8 @@ TEST(SqliteDatabase, StatementErrorsAreIo) {
   ASSERT_TRUE(session.Execute(connection, "INSERT INTO u VALUES (1)", {}).ok());
   auto constraint = session.Execute(connection, "INSERT INTO u VALUES (1)", {});
   ASSERT_FALSE(constraint.ok());
-  EXPECT_NE(constraint.error().message.find("UNIQUE"), std::string::npos) << constraint.error().message;
+  EXPECT_NE(constraint.error().message.find("UNIQUE"), std::string::npos)
+      << constraint.error().message;
 }
 
 TEST(SqliteDatabase, FullDatabaseIsDatabaseFull) {

@@ -65,9 +65,9 @@ RedisServer::RedisServer() {
   port_ = FreePort();
   const std::string port = std::to_string(port_);
   const std::string log = dir_.path() + "/redis.log";
-  std::vector<std::string> args = {"/usr/bin/redis-server", "--port", port, "--bind", "127.0.0.1",
-                                   "--save", "", "--appendonly", "no", "--dir", dir_.path(),
-                                   "--logfile", log};
+  std::vector<std::string> args = {
+      "/usr/bin/redis-server", "--port", port,    "--bind",    "127.0.0.1", "--save", "",
+      "--appendonly",          "no",     "--dir", dir_.path(), "--logfile", log};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -107,8 +107,9 @@ RedisServer::~RedisServer() {
 }
 
 std::string RawResponse(int status, const std::string& body, const std::string& extra_headers) {
-  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body;
+  return "HTTP/1.1 " + std::to_string(status) +
+         " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n" +
+         extra_headers + "\r\n" + body;
 }
 
 HttpTestServer::HttpTestServer(Handler handler) : handler_(std::move(handler)) {

@@ -3,6 +3,7 @@
 // log lines. Every wait is bounded; children are killed and reaped.
 #pragma once
 
+#include <spdlog/logger.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -13,8 +14,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <spdlog/logger.h>
 
 namespace spindle::services_test {
 

@@ -80,7 +80,8 @@ TEST(Variables, ProvidersInOrderThenEnvThenDefault) {
   f.env["SPIN_VARIABLE_REGION"] = "us";
   f.env["SPIN_VARIABLE_API_KEY"] = "env-key";
   auto variables = Variables::Create(
-      f.app, f.Options({Static({{"greeting", "first"}}), Static({{"greeting", "second"}, {"api_key", "static-key"}})}));
+      f.app, f.Options({Static({{"greeting", "first"}}),
+                        Static({{"greeting", "second"}, {"api_key", "static-key"}})}));
   ASSERT_TRUE(variables.ok()) << variables.error().message;
   EXPECT_EQ((*variables)->Value("greeting"), "first");
   EXPECT_EQ((*variables)->Value("api_key"), "static-key");
@@ -89,7 +90,8 @@ TEST(Variables, ProvidersInOrderThenEnvThenDefault) {
 
 TEST(Variables, ConfiguredEnvProviderWithPrefixAndDotenv) {
   Fixture f;
-  WriteFile(f.dir.path() + "/custom.env", "# comment\nMYAPP_API_KEY='from dotenv'\nexport MYAPP_REGION=\"ap\\tx\"\n");
+  WriteFile(f.dir.path() + "/custom.env",
+            "# comment\nMYAPP_API_KEY='from dotenv'\nexport MYAPP_REGION=\"ap\\tx\"\n");
   f.env["MYAPP_GREETING"] = "prefixed";
   VariablesProviderConfig env;
   env.type = VariablesProviderConfig::Type::kEnv;
@@ -114,7 +116,8 @@ TEST(Variables, MissingConfiguredDotenvIsAnError) {
 
 TEST(Variables, DotenvInWorkingDirectory) {
   Fixture f;
-  WriteFile(f.dir.path() + "/.env", "SPIN_VARIABLE_API_KEY=dot\nSPIN_VARIABLE_REGION=from-dotenv # note\n");
+  WriteFile(f.dir.path() + "/.env",
+            "SPIN_VARIABLE_API_KEY=dot\nSPIN_VARIABLE_REGION=from-dotenv # note\n");
   f.env["SPIN_VARIABLE_REGION"] = "env-wins";
   auto variables = Variables::Create(f.app, f.Options());
   ASSERT_TRUE(variables.ok()) << variables.error().message;
@@ -127,7 +130,8 @@ TEST(Variables, MalformedDotenvIsAnErrorWithoutValues) {
   WriteFile(f.dir.path() + "/.env", "SPIN_VARIABLE_API_KEY=\"unclosed-secret\n");
   auto variables = Variables::Create(f.app, f.Options());
   ASSERT_FALSE(variables.ok());
-  EXPECT_NE(variables.error().message.find(".env:1"), std::string::npos) << variables.error().message;
+  EXPECT_NE(variables.error().message.find(".env:1"), std::string::npos)
+      << variables.error().message;
   EXPECT_EQ(variables.error().message.find("unclosed-secret"), std::string::npos);
 }
 
@@ -138,7 +142,8 @@ TEST(Variables, LegacySpinConfigNameWarns) {
   auto variables = Variables::Create(f.app, f.Options());
   ASSERT_TRUE(variables.ok()) << variables.error().message;
   EXPECT_EQ((*variables)->Value("api_key"), "legacy");
-  EXPECT_NE(logs.text().find("SPIN_CONFIG_API_KEY is deprecated"), std::string::npos) << logs.text();
+  EXPECT_NE(logs.text().find("SPIN_CONFIG_API_KEY is deprecated"), std::string::npos)
+      << logs.text();
   EXPECT_NE(logs.text().find("SPIN_VARIABLE_API_KEY"), std::string::npos);
 }
 

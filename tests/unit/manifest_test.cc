@@ -429,6 +429,9 @@ route = "/b"
                      "http://self"}));
   // Present but empty grants nothing.
   EXPECT_TRUE(app.components[1].allowed_outbound_hosts.empty());
+  // Denials name where the list was written (the value's position).
+  EXPECT_EQ(app.components[0].allowed_outbound_hosts_where.line, 7);
+  EXPECT_EQ(app.components[1].allowed_outbound_hosts_where.line, 13);
 }
 
 TEST(ManifestNormalize, V2AllowedHttpHostsAreAppended) {
@@ -448,6 +451,7 @@ allowed_http_hosts = ["self", "https://Example.COM:443/"]
   const App app = MustLoad(dir);
   EXPECT_EQ(app.components[0].allowed_outbound_hosts,
             (Strings{"mysql://db", "http://self", "http://example.com", "https://example.com"}));
+  EXPECT_EQ(app.components[0].allowed_outbound_hosts_where.line, 9);
 }
 
 TEST(ManifestNormalize, V2HttpBase) {
