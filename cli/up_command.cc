@@ -40,6 +40,8 @@ struct UpOptions {
   std::string bounds = "guard";
   std::string runtime_config_file;
   std::string state_dir;
+  std::vector<std::string> key_value_seed;
+  std::vector<std::string> sqlite_statements;
 };
 
 int Fail(const std::string& message) {
@@ -68,6 +70,8 @@ triggers::AppServerOptions ServerOptions(const UpOptions& options) {
   server.explicit_bounds_checks = options.bounds == "explicit";
   server.runtime_config_file = options.runtime_config_file;
   server.state_dir = options.state_dir;
+  server.key_value_seed = options.key_value_seed;
+  server.sqlite_statements = options.sqlite_statements;
   return server;
 }
 
@@ -155,6 +159,13 @@ void RegisterUpCommand(CLI::App& app) {
                  "(default: none, or $RUNTIME_CONFIG_FILE)");
   up->add_option("--state-dir", options->state_dir,
                  "Where the default key-value store and SQLite database live (default .spin)");
+  up->add_option("--key-value", options->key_value_seed,
+                 "Set KEY=VALUE in the default key-value store before serving (repeatable)")
+      ->allow_extra_args(false);
+  up->add_option("--sqlite", options->sqlite_statements,
+                 "Run SQL (or @FILE) against the default SQLite database before serving "
+                 "(repeatable)")
+      ->allow_extra_args(false);
   up->add_option("--bounds", options->bounds, "Memory bounds checks: guard or explicit")
       ->check(CLI::IsMember({"guard", "explicit"}));
   up->callback([options] { std::exit(Up(*options)); });

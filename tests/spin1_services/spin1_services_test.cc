@@ -124,6 +124,21 @@ TEST_F(Spin1Services, KeyValueRoundTrip) {
   EXPECT_EQ(Call("/kv/get?store=default&key=greeting"), "err 4");  // no-such-key
 }
 
+TEST_F(Spin1Services, UpSeedsTheDefaultStoreAndDatabase) {
+  WriteFile(app_.path() + "/seed.sql", "insert into seeded values (2);");
+  ASSERT_TRUE(Start({"--key-value", "seeded=from-cli", "--key-value", "with=equals=sign",
+                     "--sqlite", "create table seeded(x); insert into seeded values (1)",
+                     "--sqlite", "@" + app_.path() + "/seed.sql"}));
+  EXPECT_EQ(Call("/kv/get?store=default&key=seeded"), "ok from-cli");
+  EXPECT_EQ(Call("/kv/get?store=default&key=with"), "ok equals=sign");
+  EXPECT_EQ(Call("/sqlite?db=default&sql=select%20x%20from%20seeded%20order%20by%20x"), "ok x|1|2");
+  server_->Stop();
+  ProcessResult bad = RunSpindle({"up", "-f", app_.path(), "--listen", "127.0.0.1:0",
+                                  "--sqlite", "create tabel nonsense"});
+  EXPECT_EQ(bad.status, 1) << bad.Describe();
+  EXPECT_NE(bad.err.find("syntax error"), std::string::npos) << bad.err;
+}
+
 TEST_F(Spin1Services, KeyValueRefusesWhatTheComponentWasNotGranted) {
   ASSERT_TRUE(Start());
   EXPECT_EQ(Call("/kv/open?store=other"), "err 2");  // access-denied

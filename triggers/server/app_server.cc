@@ -12,6 +12,7 @@
 #include "app/manifest.h"
 #include "triggers/common/component_host.h"
 #include "services/runtime_config.h"
+#include "services/startup_seed.h"
 #include "triggers/http/http_trigger.h"
 #include "triggers/redis/redis_trigger.h"
 
@@ -100,6 +101,15 @@ Status AppServer::Prepare() {
   auto host = ComponentHost::Load(app_, host_options);
   if (!host.ok()) return std::move(host).error();
   host_ = std::move(host).value();
+  if (!options_.key_value_seed.empty()) {
+    SPINDLE_TRY(services::SeedKeyValue(host_->services().key_value(), "default",
+                                       options_.key_value_seed));
+  }
+  std::error_code ignored;  // no working directory: "@file" must then be absolute
+  const fs::path working_dir = fs::current_path(ignored);
+  for (const std::string& sql : options_.sqlite_statements) {
+    SPINDLE_TRY(services::RunStartupSql(host_->services().sqlite(), "default", sql, working_dir));
+  }
 
   if (!app_.redis_triggers.empty()) {
     RedisTriggerOptions redis_options;

@@ -50,6 +50,10 @@ struct AppServerOptions {
   // providers); empty: Spin's defaults.
   std::filesystem::path runtime_config_file;
   std::filesystem::path state_dir;  // empty: the file's, else <app root>/.spin
+  // Before the first request: KEY=VALUE entries set in the key-value store
+  // "default", and SQL (or "@file") run against the database "default".
+  std::vector<std::string> key_value_seed;
+  std::vector<std::string> sqlite_statements;
 };
 
 class AppServer {
