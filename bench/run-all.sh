@@ -6,6 +6,9 @@
 #   3. process start-up of `spindle run hello.wasm` against Node
 #   4. HTTP serving with wrk: Spin 1 and WAGI hello against a native handler
 #      and a Node server doing the same per-request instantiation
+#   5. host services through a guest against direct SQLite and libcurl, and
+#      the Redis trigger's throughput
+#   6. containerd: `ctr run` to the first 200, image size (as root only)
 # Usage: bench/run-all.sh [--runs N]   (kernel runs per runner, default 3)
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,12 +23,21 @@ trap 'rm -rf "$TMP"' EXIT
 cmake -G Ninja -S "$REPO_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DSPINDLE_BUILD_TESTS=OFF > /dev/null
 cmake --build "$BUILD_DIR" --target spindle spindle-bench-engine \
-  spindle-bench-native-hello spindle-bench-http-guests > /dev/null
+  spindle-bench-native-hello spindle-bench-http-guests spindle-bench-services \
+  spindle-bench-redis-handler containerd-shim-spindle-v2 > /dev/null
 
 "$BENCH_DIR/run-kernels.sh" --runs "$RUNS" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/kernels.md"
 "$BENCH_DIR/run-engine-bench.sh" --no-build --build-dir "$BUILD_DIR" --out "$TMP/engine.md"
 "$BENCH_DIR/run-startup.sh" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/startup.md"
 "$BENCH_DIR/http/run-http-bench.sh" --build "$BUILD_DIR" --out "$TMP/http.md"
+"$BENCH_DIR/services/run-services-bench.sh" --build "$BUILD_DIR" --out "$TMP/services.md"
+if [ "$(id -u)" -eq 0 ] && command -v containerd > /dev/null; then
+  "$BENCH_DIR/shim/run-cold-start.py" --build "$BUILD_DIR" --out "$TMP/cold-start.md"
+else
+  echo "## containerd cold start" > "$TMP/cold-start.md"
+  echo >> "$TMP/cold-start.md"
+  echo "Not measured: needs root and containerd." >> "$TMP/cold-start.md"
+fi
 
 # Each report opens with its own "## " title; nest them under this page's sections.
 demote() { sed 's/^## /### /' "$1"; }
@@ -53,5 +65,13 @@ demote() { sed 's/^## /### /' "$1"; }
   echo "## HTTP serving"
   echo
   demote "$TMP/http.md"
+  echo
+  echo "## Host services and the Redis trigger"
+  echo
+  demote "$TMP/services.md"
+  echo
+  echo "## containerd"
+  echo
+  demote "$TMP/cold-start.md"
 } > "$OUT"
 echo "wrote $OUT"
