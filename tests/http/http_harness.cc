@@ -1,3 +1,4 @@
+#include "tests/common/child_process.h"
 #include "tests/http/http_harness.h"
 
 #include <arpa/inet.h>
@@ -26,6 +27,10 @@
 extern char** environ;
 
 namespace spindle::http_test {
+using test_support::DecodeStatus;
+using test_support::Spawn;
+using test_support::WaitUntil;
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -54,42 +59,6 @@ std::string Trim(std::string_view text) {
     text.remove_suffix(1);
   }
   return std::string(text);
-}
-
-int DecodeStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return -1;
-}
-
-// Starts `argv` with stdout and stderr redirected to files; -1 on failure.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
-            const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int error = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
-}
-
-// Waits for `pid` until `deadline`; true (and the status) once it exited.
-bool WaitUntil(pid_t pid, Clock::time_point deadline, int& wait_status) {
-  for (;;) {
-    const pid_t got = waitpid(pid, &wait_status, WNOHANG);
-    if (got == pid) return true;
-    if (got < 0 && errno != EINTR) return true;  // not our child any more
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
 }
 
 std::string ShortenLongLines(const std::string& text) {

@@ -1,3 +1,4 @@
+#include "tests/common/child_process.h"
 #include "tests/oci/oci_harness.h"
 
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 extern char** environ;
 
 namespace spindle::oci_test {
+using test_support::DecodeStatus;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -41,12 +43,7 @@ std::string FindTool(const std::string& name) {
 
 namespace {
 
-int DecodeStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return -1;
-}
-
+// Tools are looked up here first, so a missing one is -1 at once.
 pid_t Spawn(std::vector<std::string> argv, const std::string& out_path,
             const std::string& err_path) {
   if (!argv.empty() && argv[0].find('/') == std::string::npos) {
@@ -54,20 +51,7 @@ pid_t Spawn(std::vector<std::string> argv, const std::string& out_path,
     if (found.empty()) return -1;
     argv[0] = found;
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int error = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
+  return test_support::Spawn(argv, out_path, err_path);
 }
 
 void KillAndReap(pid_t pid) {

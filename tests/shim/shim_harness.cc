@@ -1,3 +1,4 @@
+#include "tests/common/child_process.h"
 #include "tests/shim/shim_harness.h"
 
 #include <fcntl.h>
@@ -20,6 +21,10 @@
 extern char** environ;
 
 namespace spindle::shim_test {
+using test_support::DecodeStatus;
+using test_support::Spawn;
+using test_support::WaitUntil;
+
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -38,40 +43,6 @@ bool OnPath(const std::string& program) {
     if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return true;
   }
   return false;
-}
-
-int DecodeStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return -1;
-}
-
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
-            const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
-}
-
-bool WaitUntil(pid_t pid, Clock::time_point deadline, int& wait_status) {
-  for (;;) {
-    const pid_t got = waitpid(pid, &wait_status, WNOHANG);
-    if (got == pid) return true;
-    if (got < 0 && errno != EINTR) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
 }
 
 std::string ProcFile(pid_t pid, const char* name) {
