@@ -2,11 +2,33 @@
 // written by Spin can be read by Spindle and back.
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <mutex>
+#include <utility>
 
 #include "services/kv_backends.h"
 
 namespace spindle::services {
+
+// A statement taken from the file's cache; reset when the use ends, so a
+// half-read SELECT never keeps a read transaction open.
+class ReusedStatement {
+ public:
+  explicit ReusedStatement(sqlite3_stmt* statement) : statement_(statement) {}
+  ReusedStatement(ReusedStatement&& other) noexcept
+      : statement_(std::exchange(other.statement_, nullptr)) {}
+  ReusedStatement(const ReusedStatement&) = delete;
+  ReusedStatement& operator=(const ReusedStatement&) = delete;
+  ~ReusedStatement() {
+    if (!statement_) return;
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  sqlite3_stmt* get() const { return statement_; }
+
+ private:
+  sqlite3_stmt* statement_;
+};
 
 class SqliteKvFile {
  public:
@@ -15,9 +37,21 @@ class SqliteKvFile {
   std::mutex& mutex() { return mutex_; }
   sqlite3* db() { return db_.get(); }
 
+  // `sql`, prepared on first use and kept: preparing costs more than the
+  // statement itself for these one-row lookups. Call with mutex() held.
+  Result<ReusedStatement> Reuse(const std::string& sql) {
+    auto found = statements_.find(sql);
+    if (found == statements_.end()) {
+      SPINDLE_ASSIGN_OR_RETURN(Statement statement, Prepare(db_.get(), sql));
+      found = statements_.emplace(sql, std::move(statement)).first;
+    }
+    return ReusedStatement(found->second.get());
+  }
+
  private:
   std::mutex mutex_;
   SqliteDb db_;
+  std::map<std::string, Statement> statements_;  // finalized before db_ closes
 };
 
 namespace {
@@ -40,8 +74,8 @@ class SqliteKvBackend final : public KeyValueBackend {
 
   Expected<std::optional<std::vector<uint8_t>>, KvError> Get(const std::string& key) override {
     std::lock_guard lock(file_->mutex());
-    Result<Statement> statement =
-        Prepare(file_->db(), "SELECT value FROM spin_key_value WHERE store = ? AND key = ?");
+    Result<ReusedStatement> statement =
+        file_->Reuse("SELECT value FROM spin_key_value WHERE store = ? AND key = ?");
     if (!statement.ok()) return Fail(Io(statement.error().message));
     BindText(statement->get(), 1, store_);
     BindText(statement->get(), 2, key);
@@ -55,8 +89,8 @@ class SqliteKvBackend final : public KeyValueBackend {
 
   Expected<void, KvError> Set(const std::string& key, const std::vector<uint8_t>& value) override {
     std::lock_guard lock(file_->mutex());
-    Result<Statement> statement =
-        Prepare(file_->db(),
+    Result<ReusedStatement> statement =
+        file_->Reuse(
                 "INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) "
                 "ON CONFLICT(store, key) DO UPDATE SET value = excluded.value");
     if (!statement.ok()) return Fail(Io(statement.error().message));
@@ -72,8 +106,8 @@ class SqliteKvBackend final : public KeyValueBackend {
 
   Expected<void, KvError> Delete(const std::string& key) override {
     std::lock_guard lock(file_->mutex());
-    Result<Statement> statement =
-        Prepare(file_->db(), "DELETE FROM spin_key_value WHERE store = ? AND key = ?");
+    Result<ReusedStatement> statement =
+        file_->Reuse("DELETE FROM spin_key_value WHERE store = ? AND key = ?");
     if (!statement.ok()) return Fail(Io(statement.error().message));
     BindText(statement->get(), 1, store_);
     BindText(statement->get(), 2, key);
@@ -82,8 +116,8 @@ class SqliteKvBackend final : public KeyValueBackend {
 
   Expected<bool, KvError> Exists(const std::string& key) override {
     std::lock_guard lock(file_->mutex());
-    Result<Statement> statement =
-        Prepare(file_->db(), "SELECT 1 FROM spin_key_value WHERE store = ? AND key = ?");
+    Result<ReusedStatement> statement =
+        file_->Reuse("SELECT 1 FROM spin_key_value WHERE store = ? AND key = ?");
     if (!statement.ok()) return Fail(Io(statement.error().message));
     BindText(statement->get(), 1, store_);
     BindText(statement->get(), 2, key);
@@ -95,8 +129,8 @@ class SqliteKvBackend final : public KeyValueBackend {
 
   Expected<std::vector<std::string>, KvError> GetKeys() override {
     std::lock_guard lock(file_->mutex());
-    Result<Statement> statement =
-        Prepare(file_->db(), "SELECT key FROM spin_key_value WHERE store = ?");
+    Result<ReusedStatement> statement =
+        file_->Reuse("SELECT key FROM spin_key_value WHERE store = ?");
     if (!statement.ok()) return Fail(Io(statement.error().message));
     BindText(statement->get(), 1, store_);
     std::vector<std::string> keys;
