@@ -75,6 +75,13 @@ const CurlApi* Api() {
 
 }  // namespace
 
+// clang warns about va_start after an enum parameter, in case the enum
+// promotes; CURLoption and CURLINFO are int-sized, so nothing is promoted,
+// and the signatures are curl.h's.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 extern "C" {
 
 CURLcode curl_global_init(long flags) {
