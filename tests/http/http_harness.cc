@@ -87,31 +87,6 @@ void EnsureCurl() {
 
 // ---- files and directories ---------------------------------------------------
 
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "spindle-http-XXXXXX").string();
-  if (mkdtemp(pattern.data())) path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  if (!path_.empty()) fs::remove_all(path_, ignored);
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::error_code ignored;
-  fs::create_directories(fs::path(path).parent_path(), ignored);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string WithGuests(std::string text) {
   const std::pair<std::string, std::string> names[] = {{"@SPIN1@", GuestPath("spin1_guest")},
                                                        {"@WAGI@", GuestPath("wagi_guest")}};

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/common/files.h"
+
 namespace spindle::http_test {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -25,21 +27,9 @@ std::string SpindleBinary();
 std::string GuestPath(const std::string& name);  // "spin1_guest" -> .../spin1_guest.wasm
 std::string ExamplesDir();                       // build/examples
 
-// A fresh directory under $TMPDIR, removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-void WriteFile(const std::string& path, const std::string& text);
-std::string ReadFile(const std::string& path);  // "" if missing
+using test_support::ReadFile;
+using test_support::TempDir;
+using test_support::WriteFile;
 
 // Replaces every "@NAME@" in `text` with the path of that guest module
 // (@SPIN1@ -> spin1_guest.wasm, @WAGI@ -> wagi_guest.wasm).

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <spdlog/logger.h>
+
+#include "tests/common/files.h"
 #include <sys/types.h>
 
 #include <atomic>
@@ -17,19 +19,8 @@
 
 namespace spindle::services_test {
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-void WriteFile(const std::string& path, const std::string& text);
+using test_support::TempDir;
+using test_support::WriteFile;
 
 // A loopback TCP port nothing listens on (at the time of the call).
 int FreePort();

@@ -64,18 +64,6 @@ std::string ProcessResult::Describe() const {
   return text + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
 }
 
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 ProcessResult RunCommand(const std::vector<std::string>& argv, milliseconds timeout) {
   ProcessResult result;
   char pattern[] = "/tmp/shim-run-XXXXXX";

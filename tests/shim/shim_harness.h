@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/common/files.h"
+
 namespace spindle::shim_test {
 
 using std::chrono::milliseconds;
@@ -56,8 +58,8 @@ class Background {
 };
 
 int FreeTcpPort();
-void WriteFile(const std::string& path, const std::string& text);
-std::string ReadFile(const std::string& path);
+using test_support::ReadFile;
+using test_support::WriteFile;
 
 // `curl` (optionally prefixed, e.g. by nsenter) until it answers or the
 // time runs out; returns "<status> <body>", or "" if nothing answered.
