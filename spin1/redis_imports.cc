@@ -91,20 +91,29 @@ std::optional<std::vector<services::RedisParameter>> ReadParameters(ImportCall& 
 
 Status AddOutboundRedisImports(Linker& linker, ContextOf context_of) {
   constexpr char kModule[] = "outbound-redis";
-  SPINDLE_TRY(linker.Func(kModule, "publish",
-                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
-                                        uint32_t channel, uint32_t channel_length,
-                                        uint32_t payload, uint32_t payload_length,
-                                        uint32_t retptr) {
-    ImportCall call(caller, context_of);
-    auto where = call.String(address, address_length);
-    auto name = call.String(channel, channel_length);
-    auto bytes = call.Bytes(payload, payload_length);
-    if (!where || !name || !bytes) return;
-    auto& s = call.services();
-    ReturnUnit(call, retptr,
-               s.redis().Publish(s.outbound_hosts(), *where, *name, *bytes, call.component()));
-  }));
+  // publish(address, channel, payload) and set(address, key, value) share
+  // one shape: two strings and bytes in, unit out.
+  for (const char* name : {"publish", "set"}) {
+    const bool publish = std::string_view(name) == "publish";
+    SPINDLE_TRY(linker.Func(kModule, name,
+                            [context_of, publish](Caller& caller, uint32_t address,
+                                                  uint32_t address_length, uint32_t target,
+                                                  uint32_t target_length, uint32_t payload,
+                                                  uint32_t payload_length, uint32_t retptr) {
+      ImportCall call(caller, context_of);
+      auto where = call.String(address, address_length);
+      auto channel_or_key = call.String(target, target_length);
+      auto bytes = call.Bytes(payload, payload_length);
+      if (!where || !channel_or_key || !bytes) return;
+      auto& s = call.services();
+      auto& redis = s.redis();
+      ReturnUnit(call, retptr,
+                 publish ? redis.Publish(s.outbound_hosts(), *where, *channel_or_key, *bytes,
+                                         call.component())
+                         : redis.Set(s.outbound_hosts(), *where, *channel_or_key, *bytes,
+                                     call.component()));
+    }));
+  }
   SPINDLE_TRY(linker.Func(kModule, "get",
                           [context_of](Caller& caller, uint32_t address, uint32_t address_length,
                                         uint32_t key, uint32_t key_length, uint32_t retptr) {
@@ -116,19 +125,6 @@ Status AddOutboundRedisImports(Linker& linker, ContextOf context_of) {
     auto value = s.redis().Get(s.outbound_hosts(), *where, *name, call.component());
     if (ReturnedError(call, retptr, value, 4)) return;
     ReturnList(call, retptr, call.Lower(AsText(*value)), value->size());
-  }));
-  SPINDLE_TRY(linker.Func(kModule, "set",
-                          [context_of](Caller& caller, uint32_t address, uint32_t address_length,
-                                        uint32_t key, uint32_t key_length, uint32_t value,
-                                        uint32_t value_length, uint32_t retptr) {
-    ImportCall call(caller, context_of);
-    auto where = call.String(address, address_length);
-    auto name = call.String(key, key_length);
-    auto bytes = call.Bytes(value, value_length);
-    if (!where || !name || !bytes) return;
-    auto& s = call.services();
-    ReturnUnit(call, retptr,
-               s.redis().Set(s.outbound_hosts(), *where, *name, *bytes, call.component()));
   }));
   SPINDLE_TRY(linker.Func(kModule, "incr",
                           [context_of](Caller& caller, uint32_t address, uint32_t address_length,
