@@ -280,9 +280,10 @@ fs::path Absolute(const fs::path& path) {
 
 }  // namespace
 
-RuntimeConfig DefaultRuntimeConfig(const fs::path& app_root) {
+RuntimeConfig DefaultRuntimeConfig(const fs::path& app_root,
+                                   const std::optional<fs::path>& state_dir_override) {
   RuntimeConfig config;
-  config.state_dir = Absolute(app_root / ".spin");
+  config.state_dir = Absolute(state_dir_override ? *state_dir_override : app_root / ".spin");
   AddDefaults(&config);
   return config;
 }

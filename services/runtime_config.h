@@ -56,10 +56,13 @@ struct RuntimeConfig {
   std::vector<VariablesProviderConfig> variables_providers;
 };
 
-// The configuration without a file: state in <app_root>/.spin, KV `default`
-// in <state_dir>/sqlite_key_value.db, SQLite `default` in
+// The configuration without a file: state in <app_root>/.spin (or in
+// `state_dir_override`, from --state-dir), KV `default` in
+// <state_dir>/sqlite_key_value.db, SQLite `default` in
 // <state_dir>/sqlite_db.db, no extra variables providers.
-RuntimeConfig DefaultRuntimeConfig(const std::filesystem::path& app_root);
+RuntimeConfig DefaultRuntimeConfig(
+    const std::filesystem::path& app_root,
+    const std::optional<std::filesystem::path>& state_dir_override = std::nullopt);
 
 // Reads and checks `file`. Relative paths in it (store and database
 // `path`, `state_dir`, `log_dir`, `dotenv_path`) are resolved against the

@@ -151,6 +151,16 @@ TEST_F(Spin1Services, KeyValueStoreLivesInTheStateDirectory) {
   EXPECT_FALSE(ReadFile(app_.path() + "/.spin/sqlite_key_value.db").empty());
 }
 
+TEST_F(Spin1Services, StateDirMovesTheDefaultStores) {
+  const std::string state = app_.path() + "/elsewhere";
+  ASSERT_TRUE(Start({"--state-dir", state}));
+  EXPECT_EQ(Call("/kv/set?store=default&key=k&value=v"), "ok");
+  EXPECT_EQ(Call("/sqlite?db=default&sql=create%20table%20t(x)"), "ok ");
+  EXPECT_FALSE(ReadFile(state + "/sqlite_key_value.db").empty());
+  EXPECT_FALSE(ReadFile(state + "/sqlite_db.db").empty());
+  EXPECT_TRUE(ReadFile(app_.path() + "/.spin/sqlite_key_value.db").empty());
+}
+
 TEST_F(Spin1Services, CommittedWriteSurvivesKill9) {
   ASSERT_TRUE(Start());
   EXPECT_EQ(Call("/kv/set?store=default&key=durable&value=yes"), "ok");

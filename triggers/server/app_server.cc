@@ -84,14 +84,7 @@ Status AppServer::Prepare() {
     if (!config.ok()) return std::move(config).error();
     host_options.runtime_config = std::move(config).value();
   } else {
-    host_options.runtime_config = services::DefaultRuntimeConfig(app_.root);
-    if (state_dir) {
-      // The defaults live in the state directory, so move them with it.
-      services::RuntimeConfig& config = *host_options.runtime_config;
-      config.state_dir = *state_dir;
-      config.key_value_stores["default"].path = *state_dir / "sqlite_key_value.db";
-      config.sqlite_databases["default"].path = *state_dir / "sqlite_db.db";
-    }
+    host_options.runtime_config = services::DefaultRuntimeConfig(app_.root, state_dir);
   }
   if (!options_.log_dir && host_options.runtime_config->log_dir) {
     host_options.log_dir = *host_options.runtime_config->log_dir;
