@@ -23,6 +23,9 @@ struct Function {
   Instance* instance = nullptr;      // wasm functions only
   CodeSlot* code = nullptr;          // wasm functions only
   const HostFunction* host = nullptr;  // host functions only
+  // Machine code of this function when its instance runs on the LLVM tier
+  // (engine/native/abi.h); compiled call_indirect jumps straight to it.
+  const void* native_code = nullptr;
 
   bool is_host() const { return host != nullptr; }
 };

@@ -20,6 +20,7 @@ Result<std::unique_ptr<Table>> Table::Create(const TableType& type, uint64_t max
   }
   std::unique_ptr<Table> table(new Table(type, max_elements, budget));
   table->elements.assign(size, init);
+  table->SyncView();
   return table;
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/base/result.h"
 #include "engine/binary/types.h"
+#include "engine/rt/native_abi.h"
 #include "engine/rt/budget.h"
 
 namespace spindle {
@@ -32,6 +33,7 @@ class Table {
     if (type_.limits.has_max && new_size > type_.limits.max) return -1;
     if (!budget_.Take(delta)) return -1;
     elements.resize(new_size, init);
+    SyncView();
     return static_cast<int64_t>(old_size);
   }
 
@@ -39,11 +41,16 @@ class Table {
   // written directly by the interpreter.
   std::vector<uint64_t> elements;
 
+  // The elements as compiled code reads them; follows every resize.
+  native::TableView* view() { return &view_; }
+  void SyncView() { view_ = {elements.data(), elements.size()}; }
+
  private:
   Table(const TableType& type, uint64_t max_elements, Budget& budget)
       : type_(type), max_elements_(max_elements), budget_(budget) {}
 
   TableType type_;
+  native::TableView view_{nullptr, 0};
   uint64_t max_elements_;
   Budget& budget_;
 };
