@@ -69,6 +69,10 @@ void ModuleEnv::ApplyFunctionAttributes(llvm::Function* function) const {
   // Together with the TargetLibraryInfo the pipeline gets, this keeps loops
   // from becoming memset/memcpy calls that the blob could not resolve.
   function->addFnAttr("no-builtins");
+  // Runaway recursion must exhaust the stack and trap, so neither the
+  // optimizer (tail recursion to loop) nor codegen (sibling call to jump)
+  // may make a call stop consuming stack.
+  function->addFnAttr("disable-tail-calls", "true");
   function->addFnAttr("target-cpu", target_.cpu);
   function->addFnAttr("target-features", target_.features);
 }
