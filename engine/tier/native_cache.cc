@@ -213,6 +213,9 @@ Result<NativeOutcome> ObtainNativeCode(const CompiledModule& module, const Nativ
       return outcome;
     }
   }
+  if (options.lookup_only) {
+    return MakeError(Phase::kIo, "no precompiled or cached native code for " + module.name());
+  }
   const auto started = std::chrono::steady_clock::now();
   outcome.source = NativeSource::kCompiled;
   if (!options.compiler_exe.empty()) {

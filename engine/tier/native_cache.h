@@ -34,6 +34,8 @@ struct NativeOptions {
   std::atomic<int>* running_child = nullptr;
   // A background compile runs the child at a lower priority than serving.
   bool background = false;
+  // Only look for an existing artifact (sibling or cache); never compile.
+  bool lookup_only = false;
 };
 
 enum class NativeSource { kSiblingArtifact, kCache, kCompiled };
