@@ -267,7 +267,7 @@ int Run(const RunOptions& options) {
 }  // namespace
 
 std::vector<std::string> SeparateGuestArguments(std::vector<std::string> args) {
-  static const char* const kValueOptions[] = {"--invoke", "--env",     "--bounds",
+  static const char* const kValueOptions[] = {"--invoke", "--env",     "--bounds", "--tier",
                                               "--timeout", "--dir", "--tcplisten"};
   auto run = std::find(args.begin(), args.end(), "run");
   if (run == args.end()) return args;
