@@ -20,6 +20,7 @@
 
 #include "engine/embed/call.h"
 #include "engine/embed/linker.h"
+#include "engine/tier/native_cache.h"
 #include "wasi/preview1.h"
 
 namespace spindle::cli {
@@ -36,6 +37,7 @@ struct RunOptions {
   std::vector<std::string> dirs;
   std::vector<std::string> listens;
   std::string bounds = "guard";
+  std::string tier = "auto";
   double timeout_seconds = 0;
 };
 
@@ -169,6 +171,18 @@ int Run(const RunOptions& options) {
   Engine engine(config);
   auto module = CompiledModule::CompileFile(engine, options.module);
   if (!module.ok()) return Fail(module.error());
+  if (options.tier != "interp" && config.bounds_checks == BoundsChecks::kGuardPages) {
+    // auto: native code only if `spindle compile` (or a server) left some;
+    // a one-shot run does not wait for LLVM.
+    tier::NativeOptions native;
+    native.lookup_only = options.tier == "auto";
+    auto outcome = tier::ObtainNativeCode(**module, native);
+    if (outcome.ok()) {
+      (*module)->PublishNativeCode(outcome->code);
+    } else if (options.tier == "llvm") {
+      return Fail(outcome.error());
+    }
+  }
 
   wasi::WasiOptions wasi_options;
   wasi_options.args.push_back(options.module);
@@ -253,7 +267,7 @@ int Run(const RunOptions& options) {
 }  // namespace
 
 std::vector<std::string> SeparateGuestArguments(std::vector<std::string> args) {
-  static const char* const kValueOptions[] = {"--invoke", "--env",     "--bounds",
+  static const char* const kValueOptions[] = {"--invoke", "--env",     "--bounds", "--tier",
                                               "--timeout", "--dir", "--tcplisten"};
   auto run = std::find(args.begin(), args.end(), "run");
   if (run == args.end()) return args;
@@ -290,6 +304,11 @@ void RegisterRunCommand(CLI::App& app) {
       ->allow_extra_args(false);
   run->add_option("--bounds", options->bounds, "Memory bounds checks: guard or explicit")
       ->check(CLI::IsMember({"guard", "explicit"}));
+  run->add_option("--tier", options->tier,
+                  "interp, llvm (compile first, cached) or auto (native code when the cache or "
+                  "an x.swasm beside the module has it)")
+      ->check(CLI::IsMember({"interp", "llvm", "auto"}))
+      ->capture_default_str();
   run->add_option("--timeout", options->timeout_seconds,
                   "Stop the guest after this many seconds");
   run->callback([options] { std::exit(Run(*options)); });

@@ -38,6 +38,9 @@ struct UpOptions {
   size_t max_header_bytes = 64 * 1024;
   double header_timeout_seconds = 15;
   std::string bounds = "guard";
+  std::string tier = "auto";
+  std::string cache_dir;
+  bool no_cache = false;
   std::string runtime_config_file;
   std::string state_dir;
   std::vector<std::string> key_value_seed;
@@ -68,6 +71,11 @@ triggers::AppServerOptions ServerOptions(const UpOptions& options) {
   server.header_timeout =
       std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
   server.explicit_bounds_checks = options.bounds == "explicit";
+  server.tier = *tier::ParseTier(options.tier);
+  server.native.cache_dir = options.cache_dir;
+  server.native.use_cache = !options.no_cache;
+  // Compile in a child process: LLVM never enters the serving process.
+  server.native.compiler_exe = "/proc/self/exe";
   server.runtime_config_file = options.runtime_config_file;
   server.state_dir = options.state_dir;
   server.key_value_seed = options.key_value_seed;
@@ -166,6 +174,15 @@ void RegisterUpCommand(CLI::App& app) {
                  "Run SQL (or @FILE) against the default SQLite database before serving "
                  "(repeatable)")
       ->allow_extra_args(false);
+  up->add_option("--tier", options->tier,
+                 "Engine tier: interp, llvm (native code before serving) or auto (serve on the "
+                 "interpreter, switch to native code when compiled)")
+      ->check(CLI::IsMember({"interp", "llvm", "auto"}))
+      ->envname("SPINDLE_TIER")
+      ->capture_default_str();
+  up->add_option("--cache-dir", options->cache_dir,
+                 "Native code cache (default $SPINDLE_CACHE_DIR, else ~/.cache/spindle/native)");
+  up->add_flag("--no-cache", options->no_cache, "Neither read nor write the native code cache");
   up->add_option("--bounds", options->bounds, "Memory bounds checks: guard or explicit")
       ->check(CLI::IsMember({"guard", "explicit"}));
   up->callback([options] { std::exit(Up(*options)); });

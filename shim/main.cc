@@ -3,14 +3,19 @@
 // docs/shim.md describes the protocol subset and the process model.
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "engine/tier/native_cache.h"
 #include "shim/daemon.h"
 #include "shim/flags.h"
 #include "shim/task_main.h"
 
 int main(int argc, char** argv) {
   using namespace spindle::shim;
+  if (argc > 1 && std::string_view(argv[1]) == spindle::tier::kCompileCommand) {
+    return spindle::tier::RunCompileCommand(argc, argv);
+  }
   auto flags = ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
   if (!flags.ok()) {
     std::fprintf(stderr, "containerd-shim-spindle-v2: %s\n", flags.error().message.c_str());

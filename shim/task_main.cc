@@ -1,3 +1,4 @@
+#include "engine/tier/tier.h"
 #include "shim/task_main.h"
 
 #include <poll.h>
@@ -109,6 +110,12 @@ int RunApp(const OciSpec& spec, const sigset_t& stop_signals) {
   options.listen = spec.Env("SPIN_HTTP_LISTEN_ADDR", "0.0.0.0:80");
   options.log_dir = fs::path();  // guests write to the container's stdout/stderr
   options.guest_stdio_to_process = true;
+  // Serve at once on the interpreter; native code arrives from the
+  // node's cache, an .swasm shipped in the image, or a compile in the
+  // background (a child process of this binary, see main.cc).
+  options.tier = tier::ParseTier(spec.Env("SPINDLE_TIER", "auto")).value_or(tier::Tier::kAuto);
+  options.native.cache_dir = spec.Env("SPINDLE_CACHE_DIR", "/var/cache/spindle/native");
+  options.native.compiler_exe = "/proc/self/exe";
   auto server = LoadImageApp(spec.root, options);
   if (!server.ok()) return Fail(server.error().ToString());
   Report("ready");

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/interp/executor.h"
+#include "engine/native/executor.h"
 #include "engine/rt/exec_state.h"
 #include "engine/rt/instance.h"
 
@@ -88,7 +89,9 @@ Status CallWithSlots(Store& store, Function* function, ExecState& state, uint64_
   uint64_t* const saved_top = state.stack_top;
   ++state.entry_depth;
   interp::TrapDetails details;
-  const TrapKind kind = interp::Execute(state, store, function, slots, details);
+  const TrapKind kind = function->instance->vmctx
+                            ? native::Execute(state, store, function, slots, details)
+                            : interp::Execute(state, store, function, slots, details);
   Status status;
   if (kind != TrapKind::kNone) {
     status = TrapError(kind, details, Backtrace(state, base, details.ip));

@@ -5,6 +5,7 @@
 
 #include "engine/embed/call.h"
 #include "engine/embed/linker.h"
+#include "engine/native/attach.h"
 #include "engine/rt/const_eval.h"
 
 namespace spindle {
@@ -137,6 +138,7 @@ Result<Instance*> InstancePre::Instantiate(Store& store) const {
   auto owned = std::make_unique<Instance>(module_, store);
   owned->keep_alive = host_functions_;
   SPINDLE_TRY(AllocateObjects(store, imports_, *owned));
+  if (module_->has_native_code()) native::AttachNativeCode(*owned, module_->native_code());
   // The store owns the instance from here on, even if initialization traps:
   // functions it wrote into imported tables must stay callable.
   SPINDLE_ASSIGN_OR_RETURN(Instance * instance, store.AdoptInstance(std::move(owned)));

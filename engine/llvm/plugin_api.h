@@ -31,3 +31,7 @@ int spindle_llvm_compile(const SpindleCompileRequest* request, SpindleCompileRes
 
 #define SPINDLE_LLVM_COMPILE_SYMBOL "spindle_llvm_compile"
 #define SPINDLE_LLVM_PLUGIN_NAME "libspindle-llvm.so"
+
+// Part of every cache key: bump it whenever the code the plugin generates
+// changes, so artifacts of an older plugin are recompiled, not reused.
+#define SPINDLE_LLVM_CODEGEN_REVISION 1

@@ -86,4 +86,17 @@ const InterpCode* CompiledModule::PublishInterpCode(CodeSlot& slot,
   return expected;
 }
 
+std::shared_ptr<const NativeCode> CompiledModule::native_code() const {
+  if (!has_native_code()) return nullptr;
+  std::lock_guard<std::mutex> lock(native_mutex_);
+  return native_code_;
+}
+
+void CompiledModule::PublishNativeCode(std::shared_ptr<const NativeCode> code) {
+  std::lock_guard<std::mutex> lock(native_mutex_);
+  if (native_code_ || !code) return;
+  native_code_ = std::move(code);
+  has_native_code_.store(true, std::memory_order_release);
+}
+
 }  // namespace spindle

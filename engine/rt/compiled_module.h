@@ -20,6 +20,7 @@
 #include "engine/binary/decoder.h"
 #include "engine/binary/module.h"
 #include "engine/rt/engine.h"
+#include "engine/rt/native_code.h"
 
 namespace spindle {
 
@@ -79,6 +80,15 @@ class CompiledModule {
   // Installs translated code for a slot unless another thread won the race;
   // returns the published code.
   const InterpCode* PublishInterpCode(CodeSlot& slot, std::unique_ptr<InterpCode> code);
+
+  // Native code from the LLVM tier. Instances created after it is published
+  // run on it; earlier ones stay on the interpreter. Published at most once.
+  std::shared_ptr<const NativeCode> native_code() const;
+  bool has_native_code() const { return has_native_code_.load(std::memory_order_acquire); }
+  void PublishNativeCode(std::shared_ptr<const NativeCode> code);
+
+  std::span<const uint8_t> bytes() const { return module_->source->bytes(); }
+  const FuncType* const* canonical_types() const { return canonical_types_.data(); }
   std::mutex& translation_mutex() const { return translation_mutex_; }
 
  private:
@@ -91,6 +101,9 @@ class CompiledModule {
   std::unique_ptr<CodeSlot[]> code_slots_;
   std::unordered_map<std::string_view, uint32_t> export_index_;
   mutable std::mutex translation_mutex_;
+  mutable std::mutex native_mutex_;
+  std::shared_ptr<const NativeCode> native_code_;
+  std::atomic<bool> has_native_code_{false};
 };
 
 }  // namespace spindle

@@ -52,4 +52,8 @@ struct ExecState {
   size_t frame_capacity = 0;
 };
 
+// The calling thread's state once ForThisThread created it, else null. Read
+// by the fault handler and by the helpers compiled code calls.
+extern thread_local ExecState* tls_exec_state;
+
 }  // namespace spindle

@@ -10,6 +10,8 @@
 #include "engine/rt/compiled_module.h"
 #include "engine/rt/function.h"
 #include "engine/rt/memory.h"
+#include "engine/rt/native_abi.h"
+#include "engine/rt/native_code.h"
 #include "engine/rt/table.h"
 
 namespace spindle {
@@ -67,6 +69,12 @@ class Instance {
   std::vector<uint8_t> dropped_elems;
   std::vector<uint8_t> dropped_datas;
   std::shared_ptr<const void> keep_alive;  // imported host functions
+
+  // LLVM tier: set when the instance was created while its module had
+  // native code; its defined functions then run as machine code.
+  std::shared_ptr<const NativeCode> native_code;
+  std::unique_ptr<native::VmContext> vmctx;
+  std::vector<native::TableView*> table_views;
 
  private:
   std::shared_ptr<const CompiledModule> module_;

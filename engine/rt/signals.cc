@@ -11,8 +11,6 @@
 
 namespace spindle {
 
-extern thread_local ExecState* tls_exec_state;
-
 namespace {
 
 struct sigaction previous_segv;

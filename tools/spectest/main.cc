@@ -26,7 +26,11 @@ int main(int argc, char** argv) {
                "Fail malformed/invalid assertions whose message differs");
   app.add_flag("-v,--verbose", options.verbose, "List message mismatches too");
   app.add_flag("-q,--quiet", quiet, "Print only failing files and the summary");
+  std::string tier = "interp";
+  app.add_option("--tier", tier, "Engine tier: interp, or llvm (every module compiled natively)")
+      ->check(CLI::IsMember({"interp", "llvm"}));
   CLI11_PARSE(app, argc, argv);
+  options.native = tier == "llvm";
 
   std::vector<fs::path> files;
   for (const std::string& input : inputs) {

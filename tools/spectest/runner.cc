@@ -1,5 +1,7 @@
 #include "tools/spectest/runner.h"
 
+#include "engine/tier/native_cache.h"
+
 #include <fstream>
 #include <map>
 #include <memory>
@@ -53,7 +55,18 @@ class ScriptRunner {
   }
 
   Result<std::shared_ptr<CompiledModule>> Compile(const std::string& filename) {
-    return CompiledModule::CompileFile(engine_, (dir_ / filename).string());
+    auto compiled = CompiledModule::CompileFile(engine_, (dir_ / filename).string());
+    if (!compiled.ok() || !options_.native) return compiled;
+    tier::NativeOptions native;
+    native.use_cache = false;
+    auto outcome = tier::ObtainNativeCode(**compiled, native);
+    if (!outcome.ok()) {
+      Error error = std::move(outcome).error();
+      error.phase = Phase::kUsage;  // not what any assertion expects
+      return error;
+    }
+    (*compiled)->PublishNativeCode(outcome->code);
+    return compiled;
   }
   void CommandModule(const json& command);
   void CommandRegister(const json& command);

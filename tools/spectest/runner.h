@@ -15,6 +15,8 @@ struct RunnerOptions {
   // suite's (by prefix); otherwise only the phase must match.
   bool strict_messages = false;
   bool verbose = false;
+  // Run every module on the LLVM tier (compiled in this process, uncached).
+  bool native = false;
 };
 
 struct FileResult {

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <system_error>
 
+#include <spdlog/spdlog.h>
+
 #include "app/files.h"
 #include "engine/embed/call.h"
 #include "spin1/spin1_imports.h"
@@ -60,6 +62,7 @@ ComponentHost::ComponentHost(const app::App& app, HostOptions options)
     : app_(app), options_(std::move(options)) {}
 
 ComponentHost::~ComponentHost() {
+  background_compiler_.reset();
   ticker_.reset();
   for (auto& [id, component] : components_) {
     if (component.stdout_log >= 0) close(component.stdout_log);
@@ -93,8 +96,48 @@ Result<std::unique_ptr<ComponentHost>> ComponentHost::Load(const app::App& app,
   for (const app::Component& component : app.components) {
     SPINDLE_TRY(host->LoadComponent(component));
   }
+  SPINDLE_TRY(host->StartNativeTier());
   host->ticker_ = std::make_unique<EpochTicker>(*host->engine_);
   return host;
+}
+
+Status ComponentHost::StartNativeTier() {
+  if (options_.tier == tier::Tier::kInterp) return Ok();
+  if (options_.bounds_checks != BoundsChecks::kGuardPages) {
+    if (options_.tier == tier::Tier::kLlvm) {
+      return MakeError(Phase::kUsage, "--tier llvm needs guard-page bounds checks (--bounds guard)");
+    }
+    return Ok();  // auto: native code needs the guard pages; stay interpreted
+  }
+  if (options_.tier == tier::Tier::kLlvm) {
+    for (auto& [id, component] : components_) {
+      auto outcome = tier::ObtainNativeCode(*component.module, options_.native);
+      if (!outcome.ok()) {
+        return ComponentError(*component.manifest,
+                              "--tier llvm: no native code: " + outcome.error().ToString());
+      }
+      component.module->PublishNativeCode(outcome->code);
+      spdlog::info("component '{}': native code from {} ({:.0f} ms compile)", id,
+                   tier::NativeSourceName(outcome->source), outcome->compile_seconds * 1000);
+    }
+    return Ok();
+  }
+  background_compiler_ = std::make_unique<tier::BackgroundCompiler>(
+      options_.native, [](const std::string& id, const Result<tier::NativeOutcome>& outcome) {
+        if (!outcome.ok()) {
+          spdlog::warn("component '{}': staying on the interpreter: {}", id,
+                       outcome.error().ToString());
+          return;
+        }
+        spdlog::info("component '{}': switched to native code from {} ({:.0f} ms compile)", id,
+                     tier::NativeSourceName(outcome->source), outcome->compile_seconds * 1000);
+      });
+  for (auto& [id, component] : components_) background_compiler_->Enqueue(component.module, id);
+  return Ok();
+}
+
+void ComponentHost::WaitForNativeCode() {
+  if (background_compiler_) background_compiler_->WaitIdle();
 }
 
 Status ComponentHost::LoadComponent(const app::Component& component) {

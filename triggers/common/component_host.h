@@ -17,6 +17,8 @@
 
 #include "app/app.h"
 #include "engine/embed/linker.h"
+#include "engine/tier/background_compiler.h"
+#include "engine/tier/tier.h"
 #include "services/app_services.h"
 #include "spin1/instance_context.h"
 #include "triggers/common/epoch_ticker.h"
@@ -37,6 +39,10 @@ struct HostOptions {
   // nullopt: Spin's defaults under <app root>/.spin.
   std::optional<services::RuntimeConfig> runtime_config;
   services::AppServicesOptions services;
+  // interp: never compile; llvm: every component has native code before
+  // Load returns; auto: compile in the background, switch when ready.
+  tier::Tier tier = tier::Tier::kInterp;
+  tier::NativeOptions native;  // cache and compiler process
 };
 
 struct LoadedComponent {
@@ -61,6 +67,8 @@ class ComponentHost {
   const HostOptions& options() const { return options_; }
   const app::App& app() const { return app_; }
   const LoadedComponent* Find(const std::string& id) const;
+  // Waits for background compiles to finish (tests and benchmarks).
+  void WaitForNativeCode();
   // WASI stdio for a non-CGI guest: no stdin, stdout and stderr to the
   // component's log files (or nowhere).
   wasi::WasiOptions GuestStdio(const LoadedComponent& component) const;
@@ -77,6 +85,9 @@ class ComponentHost {
   std::unique_ptr<Linker> linker_;
   std::unordered_map<std::string, LoadedComponent> components_;
   std::unique_ptr<EpochTicker> ticker_;
+  std::unique_ptr<tier::BackgroundCompiler> background_compiler_;
+
+  Status StartNativeTier();
 };
 
 // State a guest's host calls find through the store: its WASI context, and

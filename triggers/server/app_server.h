@@ -19,6 +19,8 @@
 
 #include "app/app.h"
 #include "engine/base/result.h"
+#include "engine/tier/native_cache.h"
+#include "engine/tier/tier.h"
 
 namespace spindle::triggers {
 
@@ -46,6 +48,8 @@ struct AppServerOptions {
   size_t max_header_bytes = 64 * 1024;
   std::chrono::milliseconds header_timeout{15000};
   bool explicit_bounds_checks = false;
+  tier::Tier tier = tier::Tier::kInterp;  // `spindle up` defaults to auto
+  tier::NativeOptions native;
   // runtime-config.toml (key-value stores, SQLite databases, variables
   // providers); empty: Spin's defaults.
   std::filesystem::path runtime_config_file;

@@ -1,0 +1,111 @@
+#include "engine/native/helpers.h"
+
+#include <csetjmp>
+#include <string>
+
+#include "engine/native/executor.h"
+#include "engine/native/trap_state.h"
+#include "engine/rt/bulk_ops.h"
+#include "engine/rt/exec_state.h"
+#include "engine/rt/instance.h"
+#include "engine/rt/store.h"
+
+namespace spindle::native {
+namespace {
+
+thread_local interp::TrapDetails pending_details;
+
+Instance& InstanceOf(VmContext* vmctx) { return *static_cast<Instance*>(vmctx->instance); }
+
+[[noreturn]] void Unwind(TrapKind kind) {
+  ExecState* state = tls_exec_state;
+  state->fault = kind;
+  state->in_guest = 0;
+  siglongjmp(*state->jump, 1);
+}
+
+[[noreturn]] void Trap(VmContext*, uint32_t kind) { Unwind(static_cast<TrapKind>(kind)); }
+
+[[noreturn]] void TrapAtIndex(VmContext*, uint32_t kind, uint32_t index) {
+  pending_details.message = std::to_string(index);
+  Unwind(static_cast<TrapKind>(kind));
+}
+
+uint32_t CallFunction(VmContext* vmctx, void* function, uint64_t* slots) {
+  Instance& instance = InstanceOf(vmctx);
+  Store& store = instance.store();
+  interp::TrapDetails details;
+  const TrapKind kind = CallFromWasm(*tls_exec_state, store, &instance,
+                                     static_cast<Function*>(function), slots, details);
+  // A host function may have moved the deadline.
+  vmctx->epoch_deadline = store.epoch_deadline();
+  if (kind != TrapKind::kNone) pending_details = std::move(details);
+  return static_cast<uint32_t>(kind);
+}
+
+uint32_t MemorySize(VmContext* vmctx) { return InstanceOf(vmctx).memory(0)->pages(); }
+
+uint32_t MemoryGrow(VmContext* vmctx, uint32_t delta) {
+  return static_cast<uint32_t>(InstanceOf(vmctx).memory(0)->Grow(delta));
+}
+
+uint32_t MemoryFillHelper(VmContext* vmctx, uint32_t dst, uint32_t value, uint32_t length) {
+  return static_cast<uint32_t>(MemoryFill(InstanceOf(vmctx).memory(0), dst, value, length));
+}
+
+uint32_t MemoryCopyHelper(VmContext* vmctx, uint32_t dst, uint32_t src, uint32_t length) {
+  return static_cast<uint32_t>(MemoryCopy(InstanceOf(vmctx).memory(0), dst, src, length));
+}
+
+uint32_t MemoryInitHelper(VmContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src,
+                          uint32_t length) {
+  return static_cast<uint32_t>(MemoryInit(&InstanceOf(vmctx), segment, dst, src, length));
+}
+
+void DataDrop(VmContext* vmctx, uint32_t segment) { InstanceOf(vmctx).dropped_datas[segment] = 1; }
+
+uint32_t TableGrow(VmContext* vmctx, uint32_t table, uint64_t init, uint32_t delta) {
+  return static_cast<uint32_t>(InstanceOf(vmctx).table(table)->Grow(delta, init));
+}
+
+uint32_t TableFillHelper(VmContext* vmctx, uint32_t table, uint32_t dst, uint64_t value,
+                         uint32_t length) {
+  return static_cast<uint32_t>(TableFill(InstanceOf(vmctx).table(table), dst, value, length));
+}
+
+uint32_t TableCopyHelper(VmContext* vmctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+                         uint32_t src, uint32_t length) {
+  Instance& instance = InstanceOf(vmctx);
+  return static_cast<uint32_t>(
+      TableCopy(instance.table(dst_table), instance.table(src_table), dst, src, length));
+}
+
+uint32_t TableInitHelper(VmContext* vmctx, uint32_t segment, uint32_t table, uint32_t dst,
+                         uint32_t src, uint32_t length) {
+  Instance& instance = InstanceOf(vmctx);
+  return static_cast<uint32_t>(
+      TableInit(&instance, segment, instance.table(table), dst, src, length));
+}
+
+void ElemDrop(VmContext* vmctx, uint32_t segment) { InstanceOf(vmctx).dropped_elems[segment] = 1; }
+
+constexpr RuntimeHelpers kHelpers = {
+    &Trap,           &TrapAtIndex,     &CallFunction,     &MemorySize,
+    &MemoryGrow,     &MemoryFillHelper, &MemoryCopyHelper, &MemoryInitHelper,
+    &DataDrop,       &TableGrow,       &TableFillHelper,  &TableCopyHelper,
+    &TableInitHelper, &ElemDrop,
+};
+
+}  // namespace
+
+const RuntimeHelpers* Helpers() { return &kHelpers; }
+
+void SetPendingTrapDetails(interp::TrapDetails details) { pending_details = std::move(details); }
+
+void TakePendingTrapDetails(interp::TrapDetails& details) {
+  details.message = std::move(pending_details.message);
+  details.exit_code = pending_details.exit_code;
+  pending_details = {};
+}
+
+}  // namespace spindle::native

@@ -1,0 +1,276 @@
+#include "engine/tier/native_cache.h"
+
+#include <openssl/evp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/tier/plugin_loader.h"
+
+namespace spindle::tier {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The CPU features the compiler targets (it compiles for the host CPU).
+const std::string& CpuFeatures() {
+  static const std::string features = [] {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line, vendor, flags;
+    while (std::getline(cpuinfo, line)) {
+      if (vendor.empty() && line.rfind("vendor_id", 0) == 0) vendor = line;
+      if (line.rfind("flags", 0) == 0) {
+        flags = line;
+        break;
+      }
+    }
+    return vendor + "|" + flags;
+  }();
+  return features;
+}
+
+Error CompileError(const CompiledModule& module, std::string message) {
+  Error error = MakeError(Phase::kUsage, std::move(message));
+  error.source = module.name();
+  return error;
+}
+
+Result<std::shared_ptr<const NativeCode>> TryLoad(const std::string& path,
+                                                  const CompiledModule& module,
+                                                  const NativeCacheKey& key) {
+  std::error_code error;
+  if (!fs::exists(path, error)) return MakeError(Phase::kIo, "absent");
+  return NativeCode::LoadFile(path, module.module(), key);
+}
+
+Result<std::vector<uint8_t>> CompileInChild(const std::string& exe, const CompiledModule& module,
+                                            const NativeOptions& options,
+                                            const std::string& out_path) {
+  // The child reads the module from a file: the module's own, when it has
+  // one, else a temporary copy.
+  std::string wasm_path = module.module().source->path();
+  std::string temporary;
+  if (wasm_path.empty()) {
+    temporary = out_path + ".wasm.tmp";
+    SPINDLE_TRY(WriteArtifactAtomically(temporary, module.bytes()));
+    wasm_path = temporary;
+  }
+  const std::string opt = std::to_string(options.opt_level);
+  const std::string threads = std::to_string(options.threads);
+  const pid_t pid = fork();
+  if (pid < 0) return CompileError(module, std::string("fork: ") + strerror(errno));
+  if (pid == 0) {
+    if (options.background && nice(10) == -1) {
+      // Still compile at normal priority.
+    }
+    execl(exe.c_str(), exe.c_str(), kCompileCommand, wasm_path.c_str(), out_path.c_str(),
+          opt.c_str(), threads.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (options.running_child) options.running_child->store(pid);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (options.running_child) options.running_child->store(0);
+  if (!temporary.empty()) unlink(temporary.c_str());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return CompileError(module, "the native compiler process failed (" +
+                                    (WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
+                                                       : "signal " + std::to_string(WTERMSIG(status))) +
+                                    "); its message is on stderr");
+  }
+  return std::vector<uint8_t>();
+}
+
+}  // namespace
+
+const char* NativeSourceName(NativeSource source) {
+  switch (source) {
+    case NativeSource::kSiblingArtifact: return "precompiled artifact";
+    case NativeSource::kCache: return "cache";
+    case NativeSource::kCompiled: return "compiled";
+  }
+  return "?";
+}
+
+std::string DefaultCacheDir() {
+  std::string base;
+  if (const char* dir = std::getenv("SPINDLE_CACHE_DIR"); dir && *dir) {
+    base = dir;
+  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    base = std::string(xdg) + "/spindle";
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = std::string(home) + "/.cache/spindle";
+  } else {
+    base = "/tmp/spindle-cache";
+  }
+  return base + "/native";
+}
+
+NativeCacheKey CacheKey(std::span<const uint8_t> wasm, uint32_t opt_level) {
+  std::ostringstream settings;
+  settings << "spindle-native|abi " << native::kAbiVersion << "|format "
+           << native::kArtifactFormatVersion << "|codegen " << SPINDLE_LLVM_CODEGEN_REVISION
+           << "|opt " << opt_level << "|" << CpuFeatures();
+  const std::string text = settings.str();
+  NativeCacheKey key{};
+  unsigned int length = 0;
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(context, text.data(), text.size());
+  EVP_DigestUpdate(context, wasm.data(), wasm.size());
+  EVP_DigestFinal_ex(context, key.data(), &length);
+  EVP_MD_CTX_free(context);
+  return key;
+}
+
+std::string KeyHex(const NativeCacheKey& key) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (uint8_t byte : key) {
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 15];
+  }
+  return hex;
+}
+
+std::string SiblingArtifactPath(const std::string& module_path) {
+  if (module_path.empty()) return {};
+  fs::path path(module_path);
+  return path.replace_extension(".swasm").string();
+}
+
+Status WriteArtifactAtomically(const std::string& path, std::span<const uint8_t> artifact) {
+  std::error_code error;
+  fs::create_directories(fs::path(path).parent_path(), error);
+  const std::string temporary = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(artifact.data()),
+              static_cast<std::streamsize>(artifact.size()));
+    out.flush();
+    if (!out) {
+      fs::remove(temporary, error);
+      return MakeError(Phase::kIo, "cannot write " + temporary);
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = strerror(errno);
+    fs::remove(temporary, error);
+    return MakeError(Phase::kIo, "cannot rename " + temporary + " to " + path + ": " + reason);
+  }
+  return Ok();
+}
+
+Result<std::vector<uint8_t>> CompileArtifact(std::span<const uint8_t> wasm,
+                                             const NativeCacheKey& key, uint32_t opt_level,
+                                             uint32_t threads) {
+  SPINDLE_ASSIGN_OR_RETURN(CompileFunction compile, LoadCompilerPlugin());
+  SpindleCompileRequest request{wasm.data(), wasm.size(), key.data(), opt_level, threads};
+  SpindleCompileResult result{};
+  const int status = compile(&request, &result);
+  if (status != 0 || !result.artifact) {
+    std::string message = result.error ? result.error : "the LLVM compiler failed";
+    std::free(result.error);
+    std::free(result.artifact);
+    return MakeError(Phase::kUsage, "native compile: " + message);
+  }
+  std::vector<uint8_t> artifact(result.artifact, result.artifact + result.artifact_size);
+  std::free(result.artifact);
+  std::free(result.error);
+  return artifact;
+}
+
+Result<NativeOutcome> ObtainNativeCode(const CompiledModule& module, const NativeOptions& options) {
+  const NativeCacheKey key = CacheKey(module.bytes(), options.opt_level);
+  NativeOutcome outcome;
+  const std::string sibling = SiblingArtifactPath(module.module().source->path());
+  if (!sibling.empty()) {
+    if (auto code = TryLoad(sibling, module, key); code.ok()) {
+      outcome.code = std::move(code).value();
+      outcome.source = NativeSource::kSiblingArtifact;
+      outcome.compile_seconds = outcome.code->header().compile_seconds;
+      outcome.artifact_path = sibling;
+      return outcome;
+    }
+  }
+  const std::string cache_dir = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
+  const std::string cached = cache_dir + "/" + KeyHex(key) + ".swasm";
+  if (options.use_cache) {
+    // A damaged or foreign file is recompiled over, never trusted.
+    if (auto code = TryLoad(cached, module, key); code.ok()) {
+      outcome.code = std::move(code).value();
+      outcome.source = NativeSource::kCache;
+      outcome.compile_seconds = outcome.code->header().compile_seconds;
+      outcome.artifact_path = cached;
+      return outcome;
+    }
+  }
+  if (options.lookup_only) {
+    return MakeError(Phase::kIo, "no precompiled or cached native code for " + module.name());
+  }
+  const auto started = std::chrono::steady_clock::now();
+  outcome.source = NativeSource::kCompiled;
+  if (!options.compiler_exe.empty()) {
+    const std::string out_path =
+        options.use_cache ? cached
+                          : (fs::temp_directory_path() / ("spindle-" + KeyHex(key) + "-" +
+                                                          std::to_string(getpid()) + ".swasm"))
+                                .string();
+    SPINDLE_TRY(CompileInChild(options.compiler_exe, module, options, out_path));
+    auto code = NativeCode::LoadFile(out_path, module.module(), key);
+    if (!options.use_cache) unlink(out_path.c_str());  // the mapping stays valid
+    SPINDLE_ASSIGN_OR_RETURN(outcome.code, std::move(code));
+    if (options.use_cache) outcome.artifact_path = cached;
+  } else {
+    SPINDLE_ASSIGN_OR_RETURN(std::vector<uint8_t> artifact,
+                             CompileArtifact(module.bytes(), key, options.opt_level, options.threads));
+    if (options.use_cache && WriteArtifactAtomically(cached, artifact).ok()) {
+      SPINDLE_ASSIGN_OR_RETURN(outcome.code, NativeCode::LoadFile(cached, module.module(), key));
+      outcome.artifact_path = cached;
+    } else {
+      SPINDLE_ASSIGN_OR_RETURN(outcome.code,
+                               NativeCode::LoadBytes(artifact, module.module(), key, module.name()));
+    }
+  }
+  outcome.compile_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return outcome;
+}
+
+int RunCompileCommand(int argc, char** argv) {
+  // argv: exe __compile-native WASM OUT OPT THREADS
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: %s %s WASM OUT OPT THREADS\n", argv[0], kCompileCommand);
+    return 2;
+  }
+  std::ifstream in(argv[2], std::ios::binary);
+  std::vector<uint8_t> wasm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) {
+    std::fprintf(stderr, "%s: cannot read\n", argv[2]);
+    return 1;
+  }
+  const uint32_t opt = static_cast<uint32_t>(std::strtoul(argv[4], nullptr, 10));
+  const uint32_t threads = static_cast<uint32_t>(std::strtoul(argv[5], nullptr, 10));
+  const NativeCacheKey key = CacheKey(wasm, opt);
+  auto artifact = CompileArtifact(wasm, key, opt, threads);
+  if (!artifact.ok()) {
+    std::fprintf(stderr, "%s: %s\n", argv[2], artifact.error().message.c_str());
+    return 1;
+  }
+  Status written = WriteArtifactAtomically(argv[3], *artifact);
+  if (!written.ok()) {
+    std::fprintf(stderr, "%s\n", written.error().message.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace spindle::tier
