@@ -59,6 +59,9 @@ Result<CompiledCode> CompileModule(const Module& module, uint32_t opt_level, uin
     code.entry_offsets.push_back(offset);
   }
   code.blob = std::move(linked.blob);
+  // A module without code still gets a non-empty blob: a mapping needs at
+  // least a byte, and the runtime's loader rejects code_size 0.
+  if (code.blob.empty()) code.blob.assign(16, 0xcc);  // int3
   return code;
 }
 

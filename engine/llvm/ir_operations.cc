@@ -71,6 +71,16 @@ bool FunctionTranslator::EmitNumeric(const Instr& instr) {
       return b.CreateIntrinsic(id, {lhs->getType()}, {lhs, lhs, rhs});
     });
   };
+  // llvm.minimum/maximum order -0 below +0 and propagate NaN as wasm
+  // wants, but x86 lowers them to return a signalling NaN operand as it is,
+  // where wasm requires a quiet ("arithmetic") NaN. An fadd of the operands
+  // produces that NaN whenever one of them is NaN.
+  auto min_max = [&](llvm::Intrinsic::ID id) {
+    return binary([&](llvm::Value* lhs, llvm::Value* rhs) {
+      return b.CreateSelect(b.CreateFCmpUNO(lhs, rhs), b.CreateFAdd(lhs, rhs),
+                            b.CreateBinaryIntrinsic(id, lhs, rhs));
+    });
+  };
   auto division = [&](Opcode op) {
     return binary([&](llvm::Value* lhs, llvm::Value* rhs) { return EmitDivision(op, lhs, rhs); });
   };
@@ -149,9 +159,8 @@ bool FunctionTranslator::EmitNumeric(const Instr& instr) {
     case Opcode::kF32Sub: case Opcode::kF64Sub: return arithmetic(Op::FSub);
     case Opcode::kF32Mul: case Opcode::kF64Mul: return arithmetic(Op::FMul);
     case Opcode::kF32Div: case Opcode::kF64Div: return arithmetic(Op::FDiv);
-    // NaN-propagating and ordering -0 below +0, as wasm wants.
-    case Opcode::kF32Min: case Opcode::kF64Min: return intrinsic2(I::minimum);
-    case Opcode::kF32Max: case Opcode::kF64Max: return intrinsic2(I::maximum);
+    case Opcode::kF32Min: case Opcode::kF64Min: return min_max(I::minimum);
+    case Opcode::kF32Max: case Opcode::kF64Max: return min_max(I::maximum);
     case Opcode::kF32Copysign: case Opcode::kF64Copysign: return intrinsic2(I::copysign);
     default:
       return false;

@@ -162,7 +162,7 @@ Status FunctionTranslator::EmitInstruction(const Instr& instr, InstrReader& read
       EmitCallIndirect(instr.index, instr.index2);
       return Ok();
     case Opcode::kDrop:
-      Pop();
+      KeepLoads(Pop(), 4);
       return Ok();
     case Opcode::kSelect:
     case Opcode::kSelectT: {
@@ -519,6 +519,23 @@ std::vector<llvm::Value*> FunctionTranslator::EmitSlotCall(
 }
 
 // --- shared helpers ---
+
+void FunctionTranslator::KeepLoads(llvm::Value* value, int depth) {
+  // LLVM deletes a load whose value nobody uses, but an out-of-bounds wasm
+  // load must trap even when its result is dropped. Loads feeding a dropped
+  // value become volatile; everything else stays optimizable.
+  auto* instruction = llvm::dyn_cast<llvm::Instruction>(value);
+  if (!instruction || depth == 0) return;
+  if (auto* load = llvm::dyn_cast<llvm::LoadInst>(instruction)) {
+    // Locals (allocas) must stay promotable; they cannot trap anyway.
+    if (!llvm::isa<llvm::AllocaInst>(load->getPointerOperand()) &&
+        !load->getMetadata(llvm::LLVMContext::MD_invariant_load) && !load->isAtomic()) {
+      load->setVolatile(true);
+    }
+    return;
+  }
+  for (llvm::Value* operand : instruction->operands()) KeepLoads(operand, depth - 1);
+}
 
 llvm::Value* FunctionTranslator::Bool(llvm::Value* condition) {
   return builder_.CreateZExt(condition, env_.i32);

@@ -101,6 +101,9 @@ class FunctionTranslator {
   }
   void Push(llvm::Value* value) { stack_.push_back(value); }
   llvm::Value* Bool(llvm::Value* condition);  // i1 -> i32
+  // Makes the memory loads that `value` is computed from (up to `depth`
+  // instructions back) volatile, so dropping the value keeps their traps.
+  void KeepLoads(llvm::Value* value, int depth);
   // A load of vmctx at `offset`, hoisted into the entry block and marked
   // !invariant.load: fields that never change while the instance lives.
   llvm::Value* InvariantField(size_t offset, llvm::Type* type);
