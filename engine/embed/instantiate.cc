@@ -56,8 +56,9 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   }
   for (const MemoryType& type : module.memories) {
     const uint64_t max_pages = std::min<uint64_t>(limits.max_memory_pages, kMaxMemoryPages);
-    auto memory =
-        Memory::Create(store.engine().memory_pool(), type, max_pages, store.memory_budget());
+    // Only memory 0 can have an image, and only when it is defined here.
+    auto memory = Memory::Create(store.engine().memory_pool(), type, max_pages,
+                                 store.memory_budget(), compiled.memory_image());
     if (!memory.ok()) {
       Error error = std::move(memory).error();
       error.phase = Phase::kInstantiate;
@@ -87,9 +88,16 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   return Ok();
 }
 
+// Undoes the data segments that memory 0's image applied up front.
+void ClearImage(const MemoryImage& image, Memory& memory) {
+  std::memset(memory.base() + image.offset(), 0, image.length());
+}
+
 Status InitializeSegments(Instance& instance) {
   const CompiledModule& compiled = instance.module();
   const Module& module = compiled.module();
+  // When set, memory 0 already holds every active data segment.
+  const MemoryImage* image = compiled.memory_image().get();
   for (uint32_t i = 0; i < module.elems.size(); ++i) {
     const ElemSegment& segment = module.elems[i];
     if (segment.mode == SegmentMode::kPassive) continue;
@@ -99,6 +107,8 @@ Status InitializeSegments(Instance& instance) {
     const uint64_t offset =
         static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
     if (offset + segment.items.size() > table->size()) {
+      // The spec writes no data segment after a failed element segment.
+      if (image) ClearImage(*image, *instance.memories[0]);
       Error error = InstantiationError(compiled, TrapMessage(TrapKind::kTableOutOfBounds),
                                        segment.section_offset);
       error.trap_code = static_cast<int32_t>(TrapKind::kTableOutOfBounds);
@@ -112,6 +122,7 @@ Status InitializeSegments(Instance& instance) {
     const DataSegment& segment = module.datas[i];
     if (segment.mode != SegmentMode::kActive) continue;
     instance.dropped_datas[i] = 1;
+    if (image) continue;
     Memory* memory = instance.memories[segment.memory_index];
     const uint64_t offset =
         static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));

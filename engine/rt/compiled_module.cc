@@ -71,6 +71,19 @@ const Export* CompiledModule::FindExport(std::string_view name) const {
   return found == export_index_.end() ? nullptr : &module_->exports[found->second];
 }
 
+const std::shared_ptr<const MemoryImage>& CompiledModule::memory_image() const {
+  std::call_once(memory_image_once_, [this] {
+    if (engine_->config().memory_init == MemoryInit::kCopySegments) return;
+    std::optional<std::vector<ImageSegment>> segments = ImageSegmentsOf(*module_);
+    if (!segments) return;
+    auto image = MemoryImage::Create(*segments);
+    // Without an image (no memfd in a sandbox, say) instances copy the
+    // segments, which is slower but equivalent.
+    if (image.ok()) memory_image_ = std::move(image).value();
+  });
+  return memory_image_;
+}
+
 std::string CompiledModule::FunctionDisplayName(uint32_t function_index) const {
   const std::string_view name = module_->FunctionName(function_index);
   if (!name.empty()) return std::string(name);

@@ -20,6 +20,7 @@
 #include "engine/binary/decoder.h"
 #include "engine/binary/module.h"
 #include "engine/rt/engine.h"
+#include "engine/rt/memory_image.h"
 
 namespace spindle {
 
@@ -73,6 +74,14 @@ class CompiledModule {
 
   const Export* FindExport(std::string_view name) const;
 
+  // Memory 0's active data segments as a copy-on-write image, built on the
+  // first call (thread safe). Null when the module does not qualify
+  // (ImageSegmentsOf), has no data, the engine copies segments instead
+  // (MemoryInit::kCopySegments) or the image could not be created; then
+  // instantiation copies every segment. When non-null, the image holds every
+  // active data segment.
+  const std::shared_ptr<const MemoryImage>& memory_image() const;
+
   // "name" from the name section, else "func[N]".
   std::string FunctionDisplayName(uint32_t function_index) const;
 
@@ -91,6 +100,8 @@ class CompiledModule {
   std::unique_ptr<CodeSlot[]> code_slots_;
   std::unordered_map<std::string_view, uint32_t> export_index_;
   mutable std::mutex translation_mutex_;
+  mutable std::once_flag memory_image_once_;
+  mutable std::shared_ptr<const MemoryImage> memory_image_;
 };
 
 }  // namespace spindle
