@@ -88,6 +88,15 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   return Ok();
 }
 
+// Stores the funcref of each planned item (ElemPlan) from `slots` on.
+void FillTable(std::span<const uint32_t> function_indices, const Instance& instance,
+               uint64_t* slots) {
+  Function* const* functions = instance.functions.data();
+  for (const uint32_t index : function_indices) {
+    *slots++ = index == ElemPlan::kNullFunction ? 0 : reinterpret_cast<uint64_t>(functions[index]);
+  }
+}
+
 // Undoes the data segments that memory 0's image applied up front.
 void ClearImage(const MemoryImage& image, Memory& memory) {
   std::memset(memory.base() + image.offset(), 0, image.length());
@@ -104,8 +113,10 @@ Status InitializeSegments(Instance& instance) {
     instance.dropped_elems[i] = 1;  // active and declarative segments drop
     if (segment.mode == SegmentMode::kDeclarative) continue;
     Table* table = instance.tables[segment.table_index];
+    const ElemPlan::Segment& planned = compiled.elem_plan().segment(i);
     const uint64_t offset =
-        static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
+        planned.resolved ? planned.offset
+                         : static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
     if (offset + segment.items.size() > table->size()) {
       // The spec writes no data segment after a failed element segment.
       if (image) ClearImage(*image, *instance.memories[0]);
@@ -113,6 +124,11 @@ Status InitializeSegments(Instance& instance) {
                                        segment.section_offset);
       error.trap_code = static_cast<int32_t>(TrapKind::kTableOutOfBounds);
       return error;
+    }
+    if (planned.resolved) {
+      FillTable(compiled.elem_plan().function_indices(planned), instance,
+                table->elements.data() + offset);
+      continue;
     }
     for (size_t j = 0; j < segment.items.size(); ++j) {
       table->elements[offset + j] = EvaluateConstInstr(segment.items[j], instance);

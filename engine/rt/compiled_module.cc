@@ -38,6 +38,7 @@ Result<std::shared_ptr<CompiledModule>> CompiledModule::Compile(
   for (uint32_t i = 0; i < module->exports.size(); ++i) {
     compiled->export_index_.emplace(module->exports[i].name, i);
   }
+  compiled->elem_plan_ = ElemPlan::For(*module);
   compiled->module_ = std::move(module);
   return compiled;
 }

@@ -19,6 +19,7 @@
 #include "engine/base/result.h"
 #include "engine/binary/decoder.h"
 #include "engine/binary/module.h"
+#include "engine/rt/elem_plan.h"
 #include "engine/rt/engine.h"
 #include "engine/rt/memory_image.h"
 
@@ -82,6 +83,9 @@ class CompiledModule {
   // active data segment.
   const std::shared_ptr<const MemoryImage>& memory_image() const;
 
+  // Element segments whose table slots are known before instantiation.
+  const ElemPlan& elem_plan() const { return elem_plan_; }
+
   // "name" from the name section, else "func[N]".
   std::string FunctionDisplayName(uint32_t function_index) const;
 
@@ -99,6 +103,7 @@ class CompiledModule {
   std::vector<const FuncType*> canonical_types_;
   std::unique_ptr<CodeSlot[]> code_slots_;
   std::unordered_map<std::string_view, uint32_t> export_index_;
+  ElemPlan elem_plan_;
   mutable std::mutex translation_mutex_;
   mutable std::once_flag memory_image_once_;
   mutable std::shared_ptr<const MemoryImage> memory_image_;
