@@ -25,6 +25,8 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   instance.tables.reserve(module.num_tables());
   instance.memories.reserve(module.num_memories());
   instance.globals.reserve(module.num_globals());
+  instance.owned_tables.reserve(module.tables.size());
+  instance.owned_memories.reserve(module.memories.size());
   for (const Extern& value : imports) {
     switch (value.kind) {
       case ExternKind::kFunc: instance.functions.push_back(value.function()); break;

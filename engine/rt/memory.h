@@ -42,8 +42,9 @@ class MemoryPool {
   ~MemoryPool();
 
   static constexpr uint64_t kReservationBytes = 8ull << 30;
-  // Up to this size a released memory is zeroed with memset rather than
-  // MADV_DONTNEED (a hello module's memory is 128 KiB to 1 MiB).
+  // Up to this size a released memory is reset in place (memset, and a copy
+  // of its image) rather than with MADV_DONTNEED (a hello module's memory
+  // is 128 KiB to 1 MiB).
   static constexpr uint64_t kClearInPlaceBytes = 256ull << 10;
 
   // A reservation whose first `initial_bytes` are read-write and read as
@@ -62,7 +63,9 @@ class MemoryPool {
                  std::shared_ptr<const MemoryImage> image);
   // Restores a released reservation to "its image over zeros".
   void Reset(Reservation& reservation);
-  void ResetResident(Reservation& reservation);
+  // memcpy of the image and memset of the rest up to `resident_limit` (the
+  // image always), MADV_DONTNEED past it.
+  void ResetInPlace(Reservation& reservation, uint64_t resident_limit);
 
   std::mutex mutex_;
   std::vector<Reservation> free_;

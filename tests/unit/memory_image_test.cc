@@ -181,6 +181,13 @@ ModuleSpec ModuleB() {
   spec.datas = {{4000, false, Pattern('p', 3000)}, {4100, false, "overwrites"}};
   return spec;
 }
+// Past MemoryPool::kClearInPlaceBytes: reset with MADV_DONTNEED.
+ModuleSpec LargeModule() {
+  ModuleSpec spec;
+  spec.pages = 8;
+  spec.datas = {{300000, false, Pattern('x', 9000)}, {20, false, Pattern('y', 100)}};
+  return spec;
+}
 ModuleSpec NoData() {
   ModuleSpec spec;
   spec.pages = 3;
@@ -248,25 +255,27 @@ TEST_P(MemoryImageTest, LeadingZeroPagesAreLeftOutOfTheImage) {
 }
 
 TEST_P(MemoryImageTest, WritesOfOneInstanceAreInvisibleToTheNext) {
-  const ModuleSpec spec = ModuleA();
-  auto module = Compile(spec);
-  ASSERT_TRUE(module);
-  uint8_t* base = nullptr;
-  {
-    Store store(engine_);
-    Memory* memory = Instantiate(store, module);
-    ASSERT_TRUE(memory);
-    base = memory->base();
-    // Inside the image, between its segments, and past it.
-    std::memset(memory->base() + 1000, 0xEE, 5000);
-    std::memset(memory->base() + 149000, 0xEE, 2000);
-    std::memset(memory->base() + memory->size_bytes() - 10, 0xEE, 10);
+  // Reset in place (small) and with MADV_DONTNEED (large).
+  for (const ModuleSpec& spec : {ModuleA(), LargeModule()}) {
+    auto module = Compile(spec);
+    ASSERT_TRUE(module);
+    uint8_t* base = nullptr;
+    for (int round = 0; round < 3; ++round) {
+      Store store(engine_);
+      Memory* memory = Instantiate(store, module);
+      ASSERT_TRUE(memory);
+      if (base) {
+        EXPECT_EQ(memory->base(), base) << "the pool should have reused the reservation";
+      }
+      base = memory->base();
+      EXPECT_EQ(FirstDifference(*memory, ExpectedContents(spec)), -1) << "round " << round;
+      // Inside the image, between its segments, and past it.
+      std::memset(memory->base() + 1000, 0xEE, 5000);
+      std::memset(memory->base() + 149000, 0xEE, 2000);
+      if (memory->size_bytes() > 306000) std::memset(memory->base() + 305000, 0xEE, 1000);
+      std::memset(memory->base() + memory->size_bytes() - 10, 0xEE, 10);
+    }
   }
-  Store store(engine_);
-  Memory* memory = Instantiate(store, module);
-  ASSERT_TRUE(memory);
-  EXPECT_EQ(memory->base(), base) << "the pool should have reused the reservation";
-  EXPECT_EQ(FirstDifference(*memory, ExpectedContents(spec)), -1);
 }
 
 TEST_P(MemoryImageTest, ADifferentModuleSeesItsOwnDataAndZerosElsewhere) {
@@ -274,10 +283,14 @@ TEST_P(MemoryImageTest, ADifferentModuleSeesItsOwnDataAndZerosElsewhere) {
   auto b = Compile(ModuleB());
   auto none = Compile(NoData());
   ASSERT_TRUE(a && b && none);
-  // a, b, a, none, a: every switch reuses the reservation another image held.
-  for (const auto& [module, spec] : {std::pair{a, ModuleA()}, std::pair{b, ModuleB()},
-                                     std::pair{a, ModuleA()}, std::pair{none, NoData()},
-                                     std::pair{a, ModuleA()}}) {
+  auto large = Compile(LargeModule());
+  ASSERT_TRUE(large);
+  // Every switch reuses the reservation another image held.
+  for (const auto& [module, spec] :
+       {std::pair{a, ModuleA()}, std::pair{b, ModuleB()}, std::pair{a, ModuleA()},
+        std::pair{none, NoData()}, std::pair{a, ModuleA()}, std::pair{large, LargeModule()},
+        std::pair{large, LargeModule()}, std::pair{b, ModuleB()},
+        std::pair{large, LargeModule()}, std::pair{none, NoData()}}) {
     Store store(engine_);
     Memory* memory = Instantiate(store, module);
     ASSERT_TRUE(memory);
