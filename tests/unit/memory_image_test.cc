@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "engine/rt/memory_image.h"
 #include "tests/unit/test_util.h"
@@ -429,6 +430,41 @@ TEST_P(MemoryImageTest, ThePoolPrefersTheReservationHoldingTheImage) {
     EXPECT_EQ(FirstDifference(*(*again_a)->GetMemory("memory"), ExpectedContents(ModuleA())), -1);
     EXPECT_EQ(FirstDifference(*(*again_b)->GetMemory("memory"), ExpectedContents(ModuleB())), -1);
   }
+}
+
+// Threads share the pool (two reservations for three modules) and build the
+// images concurrently on first use; each instance must still see only its
+// own module's data.
+TEST_P(MemoryImageTest, ThreadsSharingThePoolSeeTheirOwnData) {
+  EngineConfig config = Config();
+  config.pooled_memories = 2;
+  Engine engine(config);
+  const ModuleSpec specs[] = {ModuleA(), ModuleB(), LargeModule()};
+  std::vector<std::shared_ptr<InstancePre>> pres;
+  Linker linker(engine);
+  for (const ModuleSpec& spec : specs) {
+    auto module = CompiledModule::CompileBytes(engine, BuildModule(spec), "m");
+    ASSERT_TRUE(module.ok());
+    auto pre = linker.Prepare(*module);
+    ASSERT_TRUE(pre.ok());
+    pres.push_back(*pre);
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; ++i) {
+        const int which = (t + i) % 3;
+        Store store(engine);
+        auto instance = pres[which]->Instantiate(store);
+        Memory* memory = instance.ok() ? (*instance)->GetMemory("memory") : nullptr;
+        if (!memory || FirstDifference(*memory, ExpectedContents(specs[which])) != -1) ++wrong;
+        if (memory) std::memset(memory->base(), 0x3C, memory->size_bytes());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryMode, MemoryImageTest,
