@@ -26,6 +26,8 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   instance.tables.reserve(module.num_tables());
   instance.memories.reserve(module.num_memories());
   instance.globals.reserve(module.num_globals());
+  instance.owned_tables.reserve(module.tables.size());
+  instance.owned_memories.reserve(module.memories.size());
   for (const Extern& value : imports) {
     switch (value.kind) {
       case ExternKind::kFunc: instance.functions.push_back(value.function()); break;
@@ -35,15 +37,22 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
     }
   }
 
+  // Tight loops over plain arrays: a module with 10 MB of code has about
+  // 9000 functions, and this is most of what instantiating it costs.
   const uint32_t defined = static_cast<uint32_t>(module.functions.size());
-  instance.defined_functions = std::make_unique<Function[]>(defined);
+  instance.defined_functions.reset(new Function[defined]);
+  Function* functions = instance.defined_functions.get();
+  const uint32_t* type_indices =
+      module.function_type_indices.data() + module.num_imported_functions;
   for (uint32_t i = 0; i < defined; ++i) {
-    Function& function = instance.defined_functions[i];
-    function.type = compiled.function_type(module.num_imported_functions + i);
-    function.instance = &instance;
-    function.code = &compiled.code_slot(i);
-    instance.functions.push_back(&function);
+    functions[i].type = compiled.canonical_type(type_indices[i]);
+    functions[i].instance = &instance;
+    functions[i].code = &compiled.code_slot(i);
   }
+  const size_t imported = instance.functions.size();
+  instance.functions.resize(imported + defined);
+  Function** function_space = instance.functions.data() + imported;
+  for (uint32_t i = 0; i < defined; ++i) function_space[i] = &functions[i];
 
   for (const TableType& type : module.tables) {
     auto table = Table::Create(type, limits.max_table_elements, 0, store.table_budget());
@@ -57,8 +66,9 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   }
   for (const MemoryType& type : module.memories) {
     const uint64_t max_pages = std::min<uint64_t>(limits.max_memory_pages, kMaxMemoryPages);
-    auto memory =
-        Memory::Create(store.engine().memory_pool(), type, max_pages, store.memory_budget());
+    // Only memory 0 can have an image, and only when it is defined here.
+    auto memory = Memory::Create(store.engine().memory_pool(), type, max_pages,
+                                 store.memory_budget(), compiled.memory_image());
     if (!memory.ok()) {
       Error error = std::move(memory).error();
       error.phase = Phase::kInstantiate;
@@ -88,22 +98,47 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   return Ok();
 }
 
+// Stores the funcref of each planned item (ElemPlan) from `slots` on.
+void FillTable(std::span<const uint32_t> function_indices, const Instance& instance,
+               uint64_t* slots) {
+  Function* const* functions = instance.functions.data();
+  for (const uint32_t index : function_indices) {
+    *slots++ = index == ElemPlan::kNullFunction ? 0 : reinterpret_cast<uint64_t>(functions[index]);
+  }
+}
+
+// Undoes the data segments that memory 0's image applied up front.
+void ClearImage(const MemoryImage& image, Memory& memory) {
+  std::memset(memory.base() + image.offset(), 0, image.length());
+}
+
 Status InitializeSegments(Instance& instance) {
   const CompiledModule& compiled = instance.module();
   const Module& module = compiled.module();
+  // When set, memory 0 already holds every active data segment.
+  const MemoryImage* image = compiled.memory_image().get();
   for (uint32_t i = 0; i < module.elems.size(); ++i) {
     const ElemSegment& segment = module.elems[i];
     if (segment.mode == SegmentMode::kPassive) continue;
     instance.dropped_elems[i] = 1;  // active and declarative segments drop
     if (segment.mode == SegmentMode::kDeclarative) continue;
     Table* table = instance.tables[segment.table_index];
+    const ElemPlan::Segment& planned = compiled.elem_plan().segment(i);
     const uint64_t offset =
-        static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
+        planned.resolved ? planned.offset
+                         : static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
     if (offset + segment.items.size() > table->size()) {
+      // The spec writes no data segment after a failed element segment.
+      if (image) ClearImage(*image, *instance.memories[0]);
       Error error = InstantiationError(compiled, TrapMessage(TrapKind::kTableOutOfBounds),
                                        segment.section_offset);
       error.trap_code = static_cast<int32_t>(TrapKind::kTableOutOfBounds);
       return error;
+    }
+    if (planned.resolved) {
+      FillTable(compiled.elem_plan().function_indices(planned), instance,
+                table->elements.data() + offset);
+      continue;
     }
     for (size_t j = 0; j < segment.items.size(); ++j) {
       table->elements[offset + j] = EvaluateConstInstr(segment.items[j], instance);
@@ -113,6 +148,7 @@ Status InitializeSegments(Instance& instance) {
     const DataSegment& segment = module.datas[i];
     if (segment.mode != SegmentMode::kActive) continue;
     instance.dropped_datas[i] = 1;
+    if (image) continue;
     Memory* memory = instance.memories[segment.memory_index];
     const uint64_t offset =
         static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));

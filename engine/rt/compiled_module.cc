@@ -38,6 +38,7 @@ Result<std::shared_ptr<CompiledModule>> CompiledModule::Compile(
   for (uint32_t i = 0; i < module->exports.size(); ++i) {
     compiled->export_index_.emplace(module->exports[i].name, i);
   }
+  compiled->elem_plan_ = ElemPlan::For(*module);
   compiled->module_ = std::move(module);
   return compiled;
 }
@@ -69,6 +70,19 @@ CompiledModule::~CompiledModule() {
 const Export* CompiledModule::FindExport(std::string_view name) const {
   auto found = export_index_.find(name);
   return found == export_index_.end() ? nullptr : &module_->exports[found->second];
+}
+
+const std::shared_ptr<const MemoryImage>& CompiledModule::memory_image() const {
+  std::call_once(memory_image_once_, [this] {
+    if (engine_->config().memory_init == MemoryInit::kCopySegments) return;
+    std::optional<std::vector<ImageSegment>> segments = ImageSegmentsOf(*module_);
+    if (!segments) return;
+    auto image = MemoryImage::Create(*segments);
+    // Without an image (no memfd in a sandbox, say) instances copy the
+    // segments, which is slower but equivalent.
+    if (image.ok()) memory_image_ = std::move(image).value();
+  });
+  return memory_image_;
 }
 
 std::string CompiledModule::FunctionDisplayName(uint32_t function_index) const {

@@ -19,8 +19,10 @@
 #include "engine/base/result.h"
 #include "engine/binary/decoder.h"
 #include "engine/binary/module.h"
+#include "engine/rt/elem_plan.h"
 #include "engine/rt/engine.h"
 #include "engine/rt/native_code.h"
+#include "engine/rt/memory_image.h"
 
 namespace spindle {
 
@@ -74,6 +76,17 @@ class CompiledModule {
 
   const Export* FindExport(std::string_view name) const;
 
+  // Memory 0's active data segments as a copy-on-write image, built on the
+  // first call (thread safe). Null when the module does not qualify
+  // (ImageSegmentsOf), has no data, the engine copies segments instead
+  // (MemoryInit::kCopySegments) or the image could not be created; then
+  // instantiation copies every segment. When non-null, the image holds every
+  // active data segment.
+  const std::shared_ptr<const MemoryImage>& memory_image() const;
+
+  // Element segments whose table slots are known before instantiation.
+  const ElemPlan& elem_plan() const { return elem_plan_; }
+
   // "name" from the name section, else "func[N]".
   std::string FunctionDisplayName(uint32_t function_index) const;
 
@@ -100,10 +113,13 @@ class CompiledModule {
   std::vector<const FuncType*> canonical_types_;
   std::unique_ptr<CodeSlot[]> code_slots_;
   std::unordered_map<std::string_view, uint32_t> export_index_;
+  ElemPlan elem_plan_;
   mutable std::mutex translation_mutex_;
   mutable std::mutex native_mutex_;
   std::shared_ptr<const NativeCode> native_code_;
   std::atomic<bool> has_native_code_{false};
+  mutable std::once_flag memory_image_once_;
+  mutable std::shared_ptr<const MemoryImage> memory_image_;
 };
 
 }  // namespace spindle

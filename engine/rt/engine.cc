@@ -6,7 +6,8 @@
 namespace spindle {
 
 Engine::Engine(EngineConfig config)
-    : config_(config), memory_pool_(std::make_unique<MemoryPool>(config.pooled_memories)) {
+    : config_(config), memory_pool_(std::make_unique<MemoryPool>(config.pooled_memories, config.memory_init,
+                                              config.keep_resident_bytes)) {
   InstallTrapHandlers();
 }
 

@@ -23,6 +23,22 @@ enum class BoundsChecks : uint8_t {
   kExplicit,    // compare every access against the memory size
 };
 
+// How a new memory gets its module's data segments, and how a pooled
+// memory is reset for the next instance.
+enum class MemoryInit : uint8_t {
+  // Segments are mapped copy-on-write from a sealed image (memory_image.h);
+  // a released memory is reset with madvise(MADV_DONTNEED). Instantiation
+  // copies nothing and guests fault in only the pages they touch.
+  kCopyOnWrite,
+  // The image is copied in and a released memory is reset in place (memcpy
+  // of the image, memset of the rest), so its pages stay resident: no page
+  // faults and no TLB shootdowns, which wins with many threads instantiating
+  // at once (wasmtime issue 8034), at the price of a copy per release.
+  kKeepResident,
+  // No image: every instantiation copies the segments (the spec's reading).
+  kCopySegments,
+};
+
 struct EngineConfig {
   BoundsChecks bounds_checks = BoundsChecks::kGuardPages;
   // Call depth and value-stack size of one thread's wasm execution. Deeper
@@ -31,6 +47,10 @@ struct EngineConfig {
   uint32_t max_stack_slots = 1u << 20;  // 8 MiB of 64-bit slots
   // Memory reservations kept for reuse after stores release them.
   uint32_t pooled_memories = 32;
+  MemoryInit memory_init = MemoryInit::kCopyOnWrite;
+  // kKeepResident only: how much of a released memory is reset in place;
+  // pages past this are dropped with MADV_DONTNEED like the other modes do.
+  uint64_t keep_resident_bytes = 16ull << 20;
 };
 
 class Engine {

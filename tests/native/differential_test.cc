@@ -44,7 +44,7 @@ bool SameValue(const Value& a, const Value& b) {
 std::string Describe(const Result<std::vector<Value>>& result) {
   if (!result.ok()) return "trap: " + result.error().message;
   std::string text;
-  for (const Value& value : *result) text += std::to_string(value.bits) + " ";
+  for (const Value& value : result.value()) text += std::to_string(value.bits) + " ";
   return text;
 }
 
