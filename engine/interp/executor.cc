@@ -461,7 +461,7 @@ L_MemoryFill: {
 }
 L_MemoryInit: {
   const TrapKind kind =
-      MemoryInit(inst, OPND(0), GET(uint32_t, 1), GET(uint32_t, 2), GET(uint32_t, 3));
+      MemoryInitSegment(inst, OPND(0), GET(uint32_t, 1), GET(uint32_t, 2), GET(uint32_t, 3));
   if (kind != TrapKind::kNone) TRAP(kind);
   NEXT(24);
 }

@@ -59,7 +59,7 @@ uint32_t MemoryCopyHelper(VmContext* vmctx, uint32_t dst, uint32_t src, uint32_t
 
 uint32_t MemoryInitHelper(VmContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src,
                           uint32_t length) {
-  return static_cast<uint32_t>(MemoryInit(&InstanceOf(vmctx), segment, dst, src, length));
+  return static_cast<uint32_t>(MemoryInitSegment(&InstanceOf(vmctx), segment, dst, src, length));
 }
 
 void DataDrop(VmContext* vmctx, uint32_t segment) { InstanceOf(vmctx).dropped_datas[segment] = 1; }

@@ -23,7 +23,7 @@ TrapKind MemoryFill(Memory* memory, uint32_t dst, uint32_t value, uint32_t lengt
   return TrapKind::kNone;
 }
 
-TrapKind MemoryInit(Instance* instance, uint32_t segment, uint32_t dst, uint32_t src,
+TrapKind MemoryInitSegment(Instance* instance, uint32_t segment, uint32_t dst, uint32_t src,
                     uint32_t length) {
   const auto& bytes = instance->module().module().datas[segment].bytes;
   const uint64_t available = instance->dropped_datas[segment] ? 0 : bytes.size();

@@ -15,7 +15,7 @@ class Table;
 
 TrapKind MemoryCopy(Memory* memory, uint32_t dst, uint32_t src, uint32_t length);
 TrapKind MemoryFill(Memory* memory, uint32_t dst, uint32_t value, uint32_t length);
-TrapKind MemoryInit(Instance* instance, uint32_t segment, uint32_t dst, uint32_t src,
+TrapKind MemoryInitSegment(Instance* instance, uint32_t segment, uint32_t dst, uint32_t src,
                     uint32_t length);
 TrapKind TableFill(Table* table, uint32_t dst, uint64_t value, uint32_t length);
 TrapKind TableCopy(Table* dst_table, Table* src_table, uint32_t dst, uint32_t src,

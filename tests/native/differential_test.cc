@@ -115,7 +115,7 @@ TEST(Differential, WastCorpusAgreesOnBothTiers) {
   }
   done = true;
   ticker.join();
-  EXPECT_GT(modules, 50);
+  EXPECT_GT(modules, 25);  // the corpus modules without imports
   std::printf("compared %d calls in %d modules\n", calls, modules);
 }
 
