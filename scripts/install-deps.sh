@@ -9,6 +9,9 @@ PACKAGES=(
   build-essential cmake ninja-build g++ clang-14 lld-14
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   libboost-dev libboost-system-dev
+  # The LLVM tier's compiler plugin (libspindle-llvm.so); the runtime itself
+  # never links LLVM
+  llvm-19-dev
   # oci/: SHA-256, tar, gzip, registry HTTP
   libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev
   # Host services: SQLite key-value and databases, Redis, outbound HTTP
