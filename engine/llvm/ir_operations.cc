@@ -4,12 +4,24 @@
 // accesses, which rely on the runtime's guard reservation.
 #include <cmath>
 
+#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 
 #include "engine/llvm/ir_translator.h"
 #include "engine/rt/native_abi.h"
 
 namespace spindle::aot {
+namespace {
+
+// An empty asm that returns its operand unchanged in the same register:
+// LLVM cannot look through it, so folds that would be wrong for wasm's NaN
+// rules (see EmitNumeric) do not happen.
+llvm::Value* HideFromFolding(llvm::IRBuilderBase& b, llvm::Value* value) {
+  auto* type = llvm::FunctionType::get(value->getType(), {value->getType()}, false);
+  return b.CreateCall(llvm::InlineAsm::get(type, "", "=x,0", /*hasSideEffects=*/false), {value});
+}
+
+}  // namespace
 namespace {
 
 using native::RuntimeHelpers;
@@ -84,8 +96,29 @@ bool FunctionTranslator::EmitNumeric(const Instr& instr) {
   auto division = [&](Opcode op) {
     return binary([&](llvm::Value* lhs, llvm::Value* rhs) { return EmitDivision(op, lhs, rhs); });
   };
+  // LLVM folds x-0, x+-0, x*1, x/1, x*-1, x/-1 and -0-x into x or -x, which
+  // returns a signalling NaN operand unquieted; wasm requires an arithmetic
+  // (quiet) NaN. Hiding such identity constants behind an empty asm keeps
+  // the instruction, at the cost of one register copy.
+  auto opaque = [&](llvm::Value* value) { return HideFromFolding(b, value); };
+  auto hide_identity = [&](llvm::Value* value) -> llvm::Value* {
+    auto* constant = llvm::dyn_cast<llvm::ConstantFP>(value);
+    if (!constant) return value;
+    const llvm::APFloat& number = constant->getValueAPF();
+    if (number.isZero()) return opaque(value);
+    llvm::APFloat magnitude = llvm::abs(number);
+    bool lost = false;
+    magnitude.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven, &lost);
+    return magnitude.convertToDouble() == 1.0 ? opaque(value) : value;
+  };
   auto arithmetic = [&](llvm::Instruction::BinaryOps op) {
-    return binary([&](llvm::Value* lhs, llvm::Value* rhs) { return b.CreateBinOp(op, lhs, rhs); });
+    return binary([&](llvm::Value* lhs, llvm::Value* rhs) {
+      if (lhs->getType()->isFloatingPointTy()) {
+        lhs = hide_identity(lhs);
+        rhs = hide_identity(rhs);
+      }
+      return b.CreateBinOp(op, lhs, rhs);
+    });
   };
 
   using P = llvm::CmpInst::Predicate;
@@ -200,7 +233,10 @@ llvm::Value* FunctionTranslator::EmitDivision(Opcode op, llvm::Value* lhs, llvm:
 bool FunctionTranslator::EmitConversion(const Instr& instr) {
   llvm::IRBuilder<>& b = builder_;
   auto cast = [&](llvm::Instruction::CastOps op, llvm::Type* to) {
-    Push(b.CreateCast(op, Pop(), to));
+    llvm::Value* value = Pop();
+    // demote(promote(x)) would fold to x, keeping a signalling NaN (see opaque).
+    if (op == llvm::Instruction::FPTrunc && llvm::isa<llvm::FPExtInst>(value)) value = HideFromFolding(b, value);
+    Push(b.CreateCast(op, value, to));
     return true;
   };
   auto saturate = [&](llvm::Intrinsic::ID id, llvm::Type* to) {
