@@ -1,6 +1,8 @@
 #include "engine/tier/native_cache.h"
 
 #include <openssl/evp.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +69,8 @@ Result<std::vector<uint8_t>> CompileInChild(const std::string& exe, const Compil
   const pid_t pid = fork();
   if (pid < 0) return CompileError(module, std::string("fork: ") + strerror(errno));
   if (pid == 0) {
+    // A compile outliving its server (killed with SIGKILL) would only burn CPU.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (options.background && nice(10) == -1) {
       // Still compile at normal priority.
     }
