@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "engine/tier/plugin_loader.h"
@@ -194,33 +195,32 @@ Result<std::vector<uint8_t>> CompileArtifact(std::span<const uint8_t> wasm,
 
 Result<NativeOutcome> ObtainNativeCode(const CompiledModule& module, const NativeOptions& options) {
   const NativeCacheKey key = CacheKey(module.bytes(), options.opt_level);
-  NativeOutcome outcome;
+  // An existing artifact, if `path` holds one that matches the key; a
+  // damaged or foreign file is ignored (and a cache entry recompiled over).
+  auto existing = [&](const std::string& path, NativeSource source) -> std::optional<NativeOutcome> {
+    auto code = TryLoad(path, module, key);
+    if (!code.ok()) return std::nullopt;
+    NativeOutcome found;
+    found.code = std::move(code).value();
+    found.source = source;
+    found.compile_seconds = found.code->header().compile_seconds;
+    found.artifact_path = path;
+    return found;
+  };
   const std::string sibling = SiblingArtifactPath(module.module().source->path());
   if (!sibling.empty()) {
-    if (auto code = TryLoad(sibling, module, key); code.ok()) {
-      outcome.code = std::move(code).value();
-      outcome.source = NativeSource::kSiblingArtifact;
-      outcome.compile_seconds = outcome.code->header().compile_seconds;
-      outcome.artifact_path = sibling;
-      return outcome;
-    }
+    if (auto found = existing(sibling, NativeSource::kSiblingArtifact)) return *found;
   }
   const std::string cache_dir = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
   const std::string cached = cache_dir + "/" + KeyHex(key) + ".swasm";
   if (options.use_cache) {
-    // A damaged or foreign file is recompiled over, never trusted.
-    if (auto code = TryLoad(cached, module, key); code.ok()) {
-      outcome.code = std::move(code).value();
-      outcome.source = NativeSource::kCache;
-      outcome.compile_seconds = outcome.code->header().compile_seconds;
-      outcome.artifact_path = cached;
-      return outcome;
-    }
+    if (auto found = existing(cached, NativeSource::kCache)) return *found;
   }
   if (options.lookup_only) {
     return MakeError(Phase::kIo, "no precompiled or cached native code for " + module.name());
   }
   const auto started = std::chrono::steady_clock::now();
+  NativeOutcome outcome;
   outcome.source = NativeSource::kCompiled;
   if (!options.compiler_exe.empty()) {
     const std::string out_path =

@@ -132,6 +132,29 @@ ProcessResult RunSpindle(const std::vector<std::string>& args, milliseconds time
   return result;
 }
 
+std::string EchoAndCgiManifest(const std::string& name) {
+  return WithGuests(R"(spin_manifest_version = 2
+
+[application]
+name = ")" + name + R"("
+
+[[trigger.http]]
+route = "/spin/..."
+component = "echo"
+
+[[trigger.http]]
+route = "/cgi/..."
+component = "cgi"
+executor = { type = "wagi" }
+
+[component.echo]
+source = "@SPIN1@"
+
+[component.cgi]
+source = "@WAGI@"
+)");
+}
+
 SpindleServer::~SpindleServer() { Stop(milliseconds(5000)); }
 
 bool SpindleServer::Start(const std::string& from, const std::vector<std::string>& args,

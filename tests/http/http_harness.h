@@ -35,6 +35,10 @@ using test_support::WriteFile;
 // (@SPIN1@ -> spin1_guest.wasm, @WAGI@ -> wagi_guest.wasm).
 std::string WithGuests(std::string text);
 
+// An app named `name` with the Spin 1 echo guest at /spin/... and the WAGI
+// guest at /cgi/..., guest paths filled in.
+std::string EchoAndCgiManifest(const std::string& name);
+
 struct ProcessResult {
   int status = -1;         // exit status; 128 + N when killed by signal N
   bool timed_out = false;

@@ -19,32 +19,12 @@ namespace {
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-constexpr char kAppManifest[] = R"(spin_manifest_version = 2
-
-[application]
-name = "server-app"
-
-[[trigger.http]]
-route = "/spin/..."
-component = "echo"
-
-[[trigger.http]]
-route = "/cgi/..."
-component = "cgi"
-executor = { type = "wagi" }
-
-[component.echo]
-source = "@SPIN1@"
-
-[component.cgi]
-source = "@WAGI@"
-)";
 
 // Starts the app above with `args`; the test fails if it cannot.
 class AppServer {
  public:
   explicit AppServer(const std::vector<std::string>& args) {
-    WriteFile(app_.path() + "/spin.toml", WithGuests(kAppManifest));
+    WriteFile(app_.path() + "/spin.toml", EchoAndCgiManifest("server-app"));
     std::string error;
     started_ = server_.Start(app_.path(), args, error);
     EXPECT_TRUE(started_) << error;

@@ -10,31 +10,11 @@
 namespace spindle::http_test {
 namespace {
 
-constexpr char kTierManifest[] = R"(spin_manifest_version = 2
-
-[application]
-name = "tier-app"
-
-[[trigger.http]]
-route = "/spin/..."
-component = "echo"
-
-[[trigger.http]]
-route = "/cgi/..."
-component = "cgi"
-executor = { type = "wagi" }
-
-[component.echo]
-source = "@SPIN1@"
-
-[component.cgi]
-source = "@WAGI@"
-)";
 
 class TierApp {
  public:
   TierApp(std::vector<std::string> args) {
-    WriteFile(app_.path() + "/spin.toml", WithGuests(kTierManifest));
+    WriteFile(app_.path() + "/spin.toml", EchoAndCgiManifest("tier-app"));
     args.push_back("--cache-dir");
     args.push_back(cache_.path());
     std::string error;
