@@ -39,6 +39,7 @@ struct UpOptions {
   double header_timeout_seconds = 15;
   std::string bounds = "guard";
   std::string tier = "auto";
+  std::string memory_init = "cow";
   std::string cache_dir;
   bool no_cache = false;
   std::string runtime_config_file;
@@ -72,6 +73,8 @@ triggers::AppServerOptions ServerOptions(const UpOptions& options) {
       std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
   server.explicit_bounds_checks = options.bounds == "explicit";
   server.tier = *tier::ParseTier(options.tier);
+  server.memory_init =
+      options.memory_init == "resident" ? MemoryInit::kKeepResident : MemoryInit::kCopyOnWrite;
   server.native.cache_dir = options.cache_dir;
   server.native.use_cache = !options.no_cache;
   // Compile in a child process: LLVM never enters the serving process.
@@ -179,6 +182,12 @@ void RegisterUpCommand(CLI::App& app) {
                  "interpreter, switch to native code when compiled)")
       ->check(CLI::IsMember({"interp", "llvm", "auto"}))
       ->envname("SPINDLE_TIER")
+      ->capture_default_str();
+  up->add_option("--memory-init", options->memory_init,
+                 "How a reused memory gets its data back: cow (map the module's data image "
+                 "copy-on-write) or resident (copy it; no page faults or TLB shootdowns, "
+                 "better with many threads)")
+      ->check(CLI::IsMember({"cow", "resident"}))
       ->capture_default_str();
   up->add_option("--cache-dir", options->cache_dir,
                  "Native code cache (default $SPINDLE_CACHE_DIR, else ~/.cache/spindle/native)");

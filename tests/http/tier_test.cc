@@ -82,6 +82,23 @@ TEST(Tiers, AutoServesAtOnceAndSwitchesWhenCompiled) {
   EXPECT_EQ(Get(app.server().url("/cgi/hello")).status, 200);
 }
 
+// Every request sees a fresh instance, whether the pooled memory got its
+// data back by a copy-on-write mapping or by a resident copy.
+TEST(Tiers, FreshStateInEveryMemoryInitMode) {
+  for (const char* mode : {"cow", "resident"}) {
+    for (const char* tier : {"interp", "llvm"}) {
+      SCOPED_TRACE(std::string(mode) + " " + tier);
+      TierApp app({"--tier", tier, "--memory-init", mode});
+      ASSERT_TRUE(app.started());
+      for (int i = 0; i < 5; ++i) {
+        HttpResult result = Get(app.server().url("/spin/counter"));
+        ASSERT_EQ(result.status, 200);
+        EXPECT_EQ(result.body, "counter=1");
+      }
+    }
+  }
+}
+
 TEST(Tiers, InterpNeverCompiles) {
   TierApp app({"--tier", "interp"});
   ASSERT_TRUE(app.started());

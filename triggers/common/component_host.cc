@@ -75,6 +75,7 @@ Result<std::unique_ptr<ComponentHost>> ComponentHost::Load(const app::App& app,
   std::unique_ptr<ComponentHost> host(new ComponentHost(app, std::move(options)));
   EngineConfig config;
   config.bounds_checks = host->options_.bounds_checks;
+  config.memory_init = host->options_.memory_init;
   host->engine_ = std::make_unique<Engine>(config);
   host->linker_ = std::make_unique<Linker>(*host->engine_);
   SPINDLE_TRY(wasi::AddPreview1(*host->linker_, &WasiOfStore));

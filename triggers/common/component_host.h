@@ -35,6 +35,8 @@ struct HostOptions {
   std::filesystem::path log_dir;             // "<id>_stdout.txt", "<id>_stderr.txt"; empty: none
   bool guest_stdio_to_process = false;       // no log_dir: guests write to our fds 1 and 2
   BoundsChecks bounds_checks = BoundsChecks::kGuardPages;
+  // How a pooled memory gets its data segments back (engine/rt/engine.h).
+  MemoryInit memory_init = MemoryInit::kCopyOnWrite;
   // Backends of key-value stores and SQLite databases, variables providers;
   // nullopt: Spin's defaults under <app root>/.spin.
   std::optional<services::RuntimeConfig> runtime_config;

@@ -61,6 +61,7 @@ Status AppServer::Prepare() {
   host_options.direct_mounts = options_.direct_mounts;
   host_options.guest_stdio_to_process = options_.guest_stdio_to_process;
   host_options.tier = options_.tier;
+  host_options.memory_init = options_.memory_init;
   host_options.native = options_.native;
   host_options.bounds_checks =
       options_.explicit_bounds_checks ? BoundsChecks::kExplicit : BoundsChecks::kGuardPages;

@@ -48,6 +48,7 @@ struct AppServerOptions {
   size_t max_header_bytes = 64 * 1024;
   std::chrono::milliseconds header_timeout{15000};
   bool explicit_bounds_checks = false;
+  MemoryInit memory_init = MemoryInit::kCopyOnWrite;
   tier::Tier tier = tier::Tier::kInterp;  // `spindle up` defaults to auto
   tier::NativeOptions native;
   // runtime-config.toml (key-value stores, SQLite databases, variables
