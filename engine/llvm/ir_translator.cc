@@ -57,6 +57,7 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t defined_index)
 }
 
 Status FunctionTranslator::Translate() {
+  FindReadLocals();
   EmitPrologue();
   ByteReader reader(body_.code.data(), body_.code.data() + body_.code.size(),
                     body_.code_offset);
@@ -71,6 +72,19 @@ Status FunctionTranslator::Translate() {
     SPINDLE_TRY(EmitInstruction(instr, instrs));
   }
   return Ok();
+}
+
+void FunctionTranslator::FindReadLocals() {
+  read_locals_.assign(type_.params.size() + body_.local_count, false);
+  ByteReader reader(body_.code.data(), body_.code.data() + body_.code.size(), body_.code_offset);
+  InstrReader instrs(reader);
+  Instr instr;
+  // The body was validated, so reading cannot fail before its end.
+  while (!reader.AtEnd() && instrs.Next(instr)) {
+    if (instr.op == Opcode::kLocalGet && instr.index < read_locals_.size()) {
+      read_locals_[instr.index] = true;
+    }
+  }
 }
 
 void FunctionTranslator::EmitPrologue() {
@@ -176,6 +190,8 @@ Status FunctionTranslator::EmitInstruction(const Instr& instr, InstrReader& read
       Push(builder_.CreateLoad(env_.TypeOf(local_types_[instr.index]), locals_[instr.index]));
       return Ok();
     case Opcode::kLocalSet:
+      // A value stored in a local nobody reads is as dead as a dropped one.
+      if (!read_locals_[instr.index]) KeepLoads(stack_.back(), 4);
       builder_.CreateStore(Pop(), locals_[instr.index]);
       return Ok();
     case Opcode::kLocalTee:

@@ -50,6 +50,7 @@ class FunctionTranslator {
   // --- ir_translator.cc: frame and control ---
   void EmitPrologue();
   Status EmitInstruction(const Instr& instr, InstrReader& reader);
+  void FindReadLocals();
   void EmitDeadInstruction(const Instr& instr);
   void PushFrame(FrameKind kind, const BlockType& block_type);
   void EmitElse();
@@ -133,6 +134,7 @@ class FunctionTranslator {
   llvm::Value* vmctx_ = nullptr;
 
   std::vector<llvm::AllocaInst*> locals_;
+  std::vector<bool> read_locals_;  // local.get appears somewhere in the body
   std::vector<ValType> local_types_;
   std::vector<llvm::Value*> stack_;
   std::vector<Frame> frames_;

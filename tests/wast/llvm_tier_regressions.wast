@@ -39,3 +39,11 @@
   (func (export "dropped_load") (drop (i32.load (i32.const 65536))))
 )
 (assert_trap (invoke "dropped_load") "out of bounds memory access")
+
+;; The same for a loaded value stored into a local that is never read.
+(module
+  (memory 1)
+  (func (export "load_into_unread_local") (local i32)
+    (local.set 0 (i32.wrap_i64 (i64.load (i32.const 65530)))))
+)
+(assert_trap (invoke "load_into_unread_local") "out of bounds memory access")
