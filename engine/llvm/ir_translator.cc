@@ -442,7 +442,8 @@ void FunctionTranslator::EmitCall(uint32_t function_index) {
     llvm::Value* functions = InvariantField(native::kVmFunctions, env_.ptr);
     llvm::Value* callee = LoadInvariant(
         env_.ptr, builder_.CreateConstInBoundsGEP1_64(env_.ptr, functions, function_index));
-    PushValues(EmitSlotCall(callee, type, args));
+    PushValues(type.results.size() <= 1 ? EmitImportCall(callee, type, args)
+                                        : EmitSlotCall(callee, type, args));
     return;
   }
   args.insert(args.begin(), vmctx_);
@@ -510,6 +511,50 @@ void FunctionTranslator::EmitCallIndirect(uint32_t type_index, uint32_t table_in
     phi->addIncoming(slow_results[i], slow_end);
     Push(phi);
   }
+}
+
+std::vector<llvm::Value*> FunctionTranslator::EmitImportCall(
+    llvm::Value* callee, const FuncType& type, const std::vector<llvm::Value*>& args) {
+  // A host function with a typed entry takes the arguments in registers;
+  // anything else (a wasm export of another instance, a host function
+  // without one) goes through the runtime with slots.
+  llvm::Value* host =
+      builder_.CreateLoad(env_.ptr, FieldAddress(callee, native::kFunctionHostOffset));
+  llvm::BasicBlock* host_block = NewBlock("import.host");
+  llvm::BasicBlock* typed_block = NewBlock("import.typed");
+  llvm::BasicBlock* slow_block = NewBlock("import.runtime");
+  llvm::BasicBlock* join_block = NewBlock("import.join");
+  builder_.CreateCondBr(builder_.CreateIsNotNull(host), host_block, slow_block);
+
+  StartBlock(host_block);
+  llvm::Value* entry =
+      builder_.CreateLoad(env_.ptr, FieldAddress(host, native::kHostTypedEntryOffset));
+  builder_.CreateCondBr(builder_.CreateIsNotNull(entry), typed_block, slow_block);
+
+  StartBlock(typed_block);
+  std::vector<llvm::Type*> params = {env_.ptr, env_.ptr};
+  for (ValType param : type.params) params.push_back(env_.TypeOf(param));
+  llvm::Type* result_type =
+      type.results.empty() ? env_.void_type : env_.TypeOf(type.results[0]);
+  std::vector<llvm::Value*> call_args = {host, vmctx_};
+  call_args.insert(call_args.end(), args.begin(), args.end());
+  llvm::CallInst* call = builder_.CreateCall(
+      llvm::FunctionType::get(result_type, params, false), entry, call_args);
+  TrapUnlessZero(builder_.CreateLoad(env_.i32, FieldAddress(vmctx_, native::kVmHostTrap)));
+  llvm::BasicBlock* typed_end = builder_.GetInsertBlock();
+  builder_.CreateBr(join_block);
+
+  StartBlock(slow_block);
+  std::vector<llvm::Value*> slow_results = EmitSlotCall(callee, type, args);
+  llvm::BasicBlock* slow_end = builder_.GetInsertBlock();
+  builder_.CreateBr(join_block);
+
+  StartBlock(join_block);
+  if (type.results.empty()) return {};
+  llvm::PHINode* phi = builder_.CreatePHI(result_type, 2);
+  phi->addIncoming(call, typed_end);
+  phi->addIncoming(slow_results[0], slow_end);
+  return {phi};
 }
 
 std::vector<llvm::Value*> FunctionTranslator::EmitSlotCall(

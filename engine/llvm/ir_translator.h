@@ -70,6 +70,10 @@ class FunctionTranslator {
   // --- ir_translator.cc: calls ---
   void EmitCall(uint32_t function_index);
   void EmitCallIndirect(uint32_t type_index, uint32_t table_index);
+  // Calls an import: directly through a host function's typed entry when
+  // it has one, else as EmitSlotCall. At most one result.
+  std::vector<llvm::Value*> EmitImportCall(llvm::Value* callee, const FuncType& type,
+                                           const std::vector<llvm::Value*>& args);
   // Calls `callee` (a Function*) through RuntimeHelpers::call_function.
   std::vector<llvm::Value*> EmitSlotCall(llvm::Value* callee, const FuncType& type,
                                          const std::vector<llvm::Value*>& args);

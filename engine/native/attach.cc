@@ -12,6 +12,9 @@ namespace spindle::native {
 static_assert(offsetof(Function, type) == kFunctionTypeOffset);
 static_assert(offsetof(Function, instance) == kFunctionInstanceOffset);
 static_assert(offsetof(Function, native_code) == kFunctionNativeCodeOffset);
+static_assert(offsetof(Function, host) == kFunctionHostOffset);
+// HostFunction is not standard-layout (it owns strings), so offsetof is not
+// available; tests/native checks that typed_entry is its first member.
 static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t) &&
               std::atomic<uint64_t>::is_always_lock_free);
 
@@ -36,6 +39,7 @@ bool AttachNativeCode(Instance& instance, std::shared_ptr<const NativeCode> code
   vmctx->helpers = Helpers();
   vmctx->instance = &instance;
   vmctx->runtime = nullptr;
+  vmctx->host_trap = 0;
 
   const uint32_t defined = static_cast<uint32_t>(compiled.module().functions.size());
   for (uint32_t i = 0; i < defined; ++i) {

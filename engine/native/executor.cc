@@ -50,6 +50,7 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
   }
   vmctx->epoch_deadline = store.epoch_deadline();
   vmctx->stack_limit = ThreadStackLimit();
+  vmctx->host_trap = 0;
 
   sigjmp_buf jump;
   sigjmp_buf* const saved_jump = state.jump;
@@ -69,6 +70,7 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
     // A trap helper or the fault handler jumped here.
     result = state.fault;
     TakePendingTrapDetails(details);
+    vmctx->host_trap = 0;
   }
   --state.entry_depth;
   state.jump = saved_jump;

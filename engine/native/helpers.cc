@@ -13,8 +13,6 @@
 namespace spindle::native {
 namespace {
 
-thread_local interp::TrapDetails pending_details;
-
 Instance& InstanceOf(VmContext* vmctx) { return *static_cast<Instance*>(vmctx->instance); }
 
 [[noreturn]] void Unwind(TrapKind kind) {
@@ -27,7 +25,7 @@ Instance& InstanceOf(VmContext* vmctx) { return *static_cast<Instance*>(vmctx->i
 [[noreturn]] void Trap(VmContext*, uint32_t kind) { Unwind(static_cast<TrapKind>(kind)); }
 
 [[noreturn]] void TrapAtIndex(VmContext*, uint32_t kind, uint32_t index) {
-  pending_details.message = std::to_string(index);
+  ThreadPendingTrap().message = std::to_string(index);
   Unwind(static_cast<TrapKind>(kind));
 }
 
@@ -39,7 +37,7 @@ uint32_t CallFunction(VmContext* vmctx, void* function, uint64_t* slots) {
                                      static_cast<Function*>(function), slots, details);
   // A host function may have moved the deadline.
   vmctx->epoch_deadline = store.epoch_deadline();
-  if (kind != TrapKind::kNone) pending_details = std::move(details);
+  if (kind != TrapKind::kNone) SetPendingTrapDetails(std::move(details));
   return static_cast<uint32_t>(kind);
 }
 
@@ -100,12 +98,15 @@ constexpr RuntimeHelpers kHelpers = {
 
 const RuntimeHelpers* Helpers() { return &kHelpers; }
 
-void SetPendingTrapDetails(interp::TrapDetails details) { pending_details = std::move(details); }
+void SetPendingTrapDetails(interp::TrapDetails details) {
+  ThreadPendingTrap() = {std::move(details.message), details.exit_code};
+}
 
 void TakePendingTrapDetails(interp::TrapDetails& details) {
-  details.message = std::move(pending_details.message);
-  details.exit_code = pending_details.exit_code;
-  pending_details = {};
+  PendingTrap& pending = ThreadPendingTrap();
+  details.message = std::move(pending.message);
+  details.exit_code = pending.exit_code;
+  pending = {};
 }
 
 }  // namespace spindle::native

@@ -71,6 +71,10 @@ class Caller {
 using HostCallback = void (*)(void* env, Caller& caller, uint64_t* slots);
 
 struct HostFunction {
+  // Compiled code calls this directly with its arguments in registers
+  // (engine/rt/native_abi.h); null when the signature has none (several
+  // results). Must stay the first member.
+  const void* typed_entry = nullptr;
   HostCallback callback = nullptr;
   void* env = nullptr;
   std::shared_ptr<void> env_owner;  // keeps `env` alive

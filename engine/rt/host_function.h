@@ -21,6 +21,7 @@
 
 #include "engine/rt/engine.h"
 #include "engine/rt/function.h"
+#include "engine/rt/native_abi.h"
 
 namespace spindle {
 
@@ -155,6 +156,80 @@ void Invoke(F& callable, Caller& caller, uint64_t* slots, std::index_sequence<I.
   }
 }
 
+// ---- the typed entry compiled code calls (engine/rt/native_abi.h) ----
+
+// How a wasm value travels in a register: i32 as uint32_t, i64 and
+// references as uint64_t, floats as themselves.
+template <typename T> struct Register { using type = T; };
+template <> struct Register<int32_t> { using type = uint32_t; };
+template <> struct Register<int64_t> { using type = uint64_t; };
+template <> struct Register<ExternRef> { using type = uint64_t; };
+template <> struct Register<FuncRef> { using type = uint64_t; };
+
+template <typename T>
+T FromRegister(typename Register<T>::type value) {
+  if constexpr (std::is_same_v<T, ExternRef>) {
+    return ExternRef{value};
+  } else if constexpr (std::is_same_v<T, FuncRef>) {
+    return FuncRef{reinterpret_cast<Function*>(value)};
+  } else {
+    return static_cast<T>(value);
+  }
+}
+
+template <typename T>
+typename Register<T>::type ToRegister(T value) {
+  if constexpr (std::is_same_v<T, ExternRef>) {
+    return value.token;
+  } else if constexpr (std::is_same_v<T, FuncRef>) {
+    return reinterpret_cast<uint64_t>(value.function);
+  } else {
+    return static_cast<typename Register<T>::type>(value);
+  }
+}
+
+// The runtime's side of one typed host call: the Caller, and afterwards
+// the trap (if any) handed to compiled code through the VmContext.
+class NativeHostCall {
+ public:
+  explicit NativeHostCall(native::VmContext* vmctx);
+  Caller& caller() { return caller_; }
+  void Finish();
+
+ private:
+  native::VmContext* vmctx_;
+  Caller caller_;
+  int saved_in_guest_;
+};
+
+template <typename F, typename R, typename Params, bool kWithCaller>
+struct TypedEntry;
+template <typename F, typename R, bool kWithCaller, typename... P>
+struct TypedEntry<F, R, std::tuple<P...>, kWithCaller> {
+  using Ret = typename std::conditional_t<std::is_void_v<R>, std::type_identity<void>,
+                                          Register<std::decay_t<R>>>::type;
+  static Ret Call(const HostFunction* host, native::VmContext* vmctx,
+                  typename Register<std::decay_t<P>>::type... args) {
+    NativeHostCall call(vmctx);
+    F& callable = *static_cast<F*>(host->env);
+    auto invoke = [&]() -> decltype(auto) {
+      if constexpr (kWithCaller) {
+        return callable(call.caller(), FromRegister<std::decay_t<P>>(args)...);
+      } else {
+        return callable(FromRegister<std::decay_t<P>>(args)...);
+      }
+    };
+    if constexpr (std::is_void_v<R>) {
+      invoke();
+      call.Finish();
+    } else {
+      const Ret result = ToRegister<std::decay_t<R>>(invoke());
+      call.Finish();
+      return result;
+    }
+  }
+};
+
 template <typename F>
 void Thunk(void* env, Caller& caller, uint64_t* slots) {
   using Sig = Signature<F>;
@@ -182,8 +257,14 @@ std::shared_ptr<HostFunction> WrapFunction(Engine& engine, std::string name, F c
   host_detail::ResultTypes<typename Sig::Result>(type.results);
   auto owner = std::make_shared<F>(std::move(callable));
   void* env = owner.get();
-  return MakeHostFunction(engine, std::move(name), type, &host_detail::Thunk<F>, env,
-                          std::move(owner));
+  auto function = MakeHostFunction(engine, std::move(name), type, &host_detail::Thunk<F>, env,
+                                   std::move(owner));
+  if constexpr (!host_detail::IsTuple<typename Sig::Result>::value) {
+    constexpr bool kWithCaller = host_detail::TakesCaller<typename Sig::Args>::value;
+    function->typed_entry = reinterpret_cast<const void*>(
+        &host_detail::TypedEntry<F, typename Sig::Result, Params, kWithCaller>::Call);
+  }
+  return function;
 }
 
 }  // namespace spindle

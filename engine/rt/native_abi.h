@@ -14,7 +14,7 @@
 
 namespace spindle::native {
 
-inline constexpr uint32_t kAbiVersion = 1;
+inline constexpr uint32_t kAbiVersion = 2;
 
 // ---------------------------------------------------------------------------
 // Calling conventions (x86-64 System V underneath, ccc in LLVM terms)
@@ -33,16 +33,27 @@ inline constexpr uint32_t kAbiVersion = 1;
 // wasm_func_N of that type) and writes the results to slots[0..m]. Slots
 // hold raw bits zero-extended to 64 (the interpreter's convention).
 //
-// Imported functions, and call_indirect targets that belong to another
-// instance or tier, are called through RuntimeHelpers::call_function with
-// the same slot convention, marshalled at the call site.
+// Imported host functions with a typed entry (HostFunction::typed_entry,
+// made by WrapFunction for every signature with at most one result) are
+// called directly, arguments in registers:
+//     R typed_entry(const HostFunction* host, VmContext* vmctx, p0, ..., pk)
+// with the types above (i32 as a 32-bit integer, refs as i64). A trap is
+// reported by a non-zero VmContext::host_trap, which the caller checks
+// after the call and passes to RuntimeHelpers::trap.
+//
+// Other imports, and call_indirect targets that belong to another instance
+// or tier, are called through RuntimeHelpers::call_function with the same
+// slot convention, marshalled at the call site.
 // ---------------------------------------------------------------------------
 
 // Layout of spindle::Function (engine/rt/function.h) as compiled code reads
 // it; engine/native checks these with static_asserts.
 inline constexpr size_t kFunctionTypeOffset = 0;        // const FuncType* (canonical)
 inline constexpr size_t kFunctionInstanceOffset = 8;    // Instance*
+inline constexpr size_t kFunctionHostOffset = 24;       // const HostFunction*, or null
 inline constexpr size_t kFunctionNativeCodeOffset = 32; // const void*: wasm_func_N, or null
+// Layout of spindle::HostFunction (engine/rt/function.h).
+inline constexpr size_t kHostTypedEntryOffset = 0;      // const void*, or null
 
 // A table's elements as compiled code reads them (spindle::Table keeps one
 // up to date across growth).
@@ -97,6 +108,7 @@ struct VmContext {
   const RuntimeHelpers* helpers;
   void* instance;                    // spindle::Instance*, for the runtime's helpers
   void* runtime;                     // runtime-private per-instance state
+  uint32_t host_trap;                // TrapKind a typed host entry reported, else 0
 };
 
 inline constexpr size_t kVmMemoryBase = offsetof(VmContext, memory_base);
@@ -108,6 +120,7 @@ inline constexpr size_t kVmFunctions = offsetof(VmContext, functions);
 inline constexpr size_t kVmTables = offsetof(VmContext, tables);
 inline constexpr size_t kVmTypes = offsetof(VmContext, types);
 inline constexpr size_t kVmHelpers = offsetof(VmContext, helpers);
+inline constexpr size_t kVmHostTrap = offsetof(VmContext, host_trap);
 
 // ---------------------------------------------------------------------------
 // Artifact file (.swasm): a header, tables of offsets, and one blob of

@@ -23,4 +23,9 @@ const char* TrapMessage(TrapKind kind) {
   return "trap";
 }
 
+PendingTrap& ThreadPendingTrap() {
+  static thread_local PendingTrap pending;
+  return pending;
+}
+
 }  // namespace spindle

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace spindle {
 
@@ -26,5 +27,13 @@ enum class TrapKind : uint8_t {
 
 // The spec suite's wording for each trap ("out of bounds memory access", ...).
 const char* TrapMessage(TrapKind kind);
+
+// What a trap raised in compiled code carries to the entry it unwinds to
+// (a host function's message, a guest's exit status). Per thread.
+struct PendingTrap {
+  std::string message;
+  int32_t exit_code = 0;
+};
+PendingTrap& ThreadPendingTrap();
 
 }  // namespace spindle

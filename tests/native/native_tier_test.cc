@@ -122,6 +122,35 @@ TEST(NativeTier, HostFunctionsGetArgumentsAndTheirTrapsPropagate) {
   EXPECT_NE(failed.error().message.find("failed with 7"), std::string::npos) << failed.error().message;
 }
 
+TEST(NativeTier, TypedHostEntryIsTheFirstMemberOfHostFunction) {
+  // Compiled code loads it at offset kHostTypedEntryOffset (native_abi.h).
+  HostFunction host;
+  EXPECT_EQ(reinterpret_cast<char*>(&host.typed_entry) - reinterpret_cast<char*>(&host),
+            static_cast<ptrdiff_t>(native::kHostTypedEntryOffset));
+  Engine engine;
+  auto typed = WrapFunction(engine, "add", [](int32_t a, int32_t b) { return a + b; });
+  EXPECT_NE(typed->typed_entry, nullptr);
+  auto pair = WrapFunction(engine, "pair", [] { return std::tuple<int32_t, int64_t>{1, 2}; });
+  EXPECT_EQ(pair->typed_entry, nullptr);  // several results: the slot path
+}
+
+TEST(NativeTier, HostExitStatusCrossesTheTypedEntry) {
+  NativeFixture fixture("imports");
+  ASSERT_TRUE(fixture.linker.Func("host", "add", [](int32_t a, int32_t b) { return a + b; }).ok());
+  ASSERT_TRUE(fixture.linker.Func("host", "scale", [](int64_t a, double b) { return a * b; }).ok());
+  ASSERT_TRUE(
+      fixture.linker.Func("host", "fail", [](Caller& caller, int32_t code) { caller.Exit(code); }).ok());
+  fixture.Instantiate();
+  auto exited = CallExport(fixture.store, fixture.instance, "maybe_fail", {Value::I32(7)});
+  ASSERT_FALSE(exited.ok());
+  EXPECT_EQ(TrapKindOf(exited.error()), TrapKind::kExit);
+  EXPECT_EQ(exited.error().exit_code, 7);
+  // The next call starts clean.
+  auto sum = CallExport(fixture.store, fixture.instance, "sum", {Value::I32(2), Value::I32(3)});
+  ASSERT_TRUE(sum.ok()) << sum.error().ToString();
+  EXPECT_EQ((*sum)[0].i32(), 5);
+}
+
 TEST(NativeTier, UnboundedHostReentryTrapsInsteadOfOverflowingTheStack) {
   NativeFixture fixture("reenter");
   Instance** self = &fixture.instance;
