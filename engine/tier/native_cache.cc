@@ -106,17 +106,15 @@ const char* NativeSourceName(NativeSource source) {
 }
 
 std::string DefaultCacheDir() {
-  std::string base;
-  if (const char* dir = std::getenv("SPINDLE_CACHE_DIR"); dir && *dir) {
-    base = dir;
-  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    base = std::string(xdg) + "/spindle";
-  } else if (const char* home = std::getenv("HOME"); home && *home) {
-    base = std::string(home) + "/.cache/spindle";
-  } else {
-    base = "/tmp/spindle-cache";
+  // SPINDLE_CACHE_DIR names the directory itself, as --cache-dir does.
+  if (const char* dir = std::getenv("SPINDLE_CACHE_DIR"); dir && *dir) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    return std::string(xdg) + "/spindle/native";
   }
-  return base + "/native";
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::string(home) + "/.cache/spindle/native";
+  }
+  return "/tmp/spindle-cache/native";
 }
 
 NativeCacheKey CacheKey(std::span<const uint8_t> wasm, uint32_t opt_level) {

@@ -48,8 +48,8 @@ struct NativeOutcome {
   std::string artifact_path;   // empty when the code lives only in memory
 };
 
-// $SPINDLE_CACHE_DIR, else $XDG_CACHE_HOME/spindle, else ~/.cache/spindle,
-// with "native/" appended.
+// $SPINDLE_CACHE_DIR, else $XDG_CACHE_HOME/spindle/native, else
+// ~/.cache/spindle/native.
 std::string DefaultCacheDir();
 
 NativeCacheKey CacheKey(std::span<const uint8_t> wasm, uint32_t opt_level);
