@@ -94,7 +94,18 @@ Status CallWithSlots(Store& store, Function* function, ExecState& state, uint64_
                             : interp::Execute(state, store, function, slots, details);
   Status status;
   if (kind != TrapKind::kNone) {
-    status = TrapError(kind, details, Backtrace(state, base, details.ip));
+    std::vector<std::string> backtrace;
+    if (details.native_function >= 0) {
+      // Compiled code keeps no frame chain: name the function that trapped.
+      const CompiledModule& module = function->instance->module();
+      const uint32_t index = static_cast<uint32_t>(details.native_function);
+      const CodeSlot& slot = module.code_slot(index - module.module().num_imported_functions);
+      backtrace.push_back(
+          DescribeFrame(slot, module.module().functions[slot.defined_index].code_offset));
+    } else if (!function->instance->vmctx) {
+      backtrace = Backtrace(state, base, details.ip);
+    }
+    status = TrapError(kind, details, std::move(backtrace));
   }
   state.frame_top = base;
   state.stack_top = saved_top;

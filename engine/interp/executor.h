@@ -16,6 +16,7 @@ struct TrapDetails {
   std::string message;       // host errors
   int32_t exit_code = 0;     // kExit
   const uint8_t* ip = nullptr;  // the trapping instruction, when known
+  int64_t native_function = -1;  // compiled code: the function that trapped
 };
 
 // Calls wasm function `function` with arguments in `slots` (which must be

@@ -70,6 +70,9 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
     // A trap helper or the fault handler jumped here.
     result = state.fault;
     TakePendingTrapDetails(details);
+    if (auto index = instance->native_code->FunctionAt(state.fault_pc)) {
+      details.native_function = instance->module().module().num_imported_functions + *index;
+    }
     vmctx->host_trap = 0;
   }
   --state.entry_depth;

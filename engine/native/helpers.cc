@@ -15,18 +15,22 @@ namespace {
 
 Instance& InstanceOf(VmContext* vmctx) { return *static_cast<Instance*>(vmctx->instance); }
 
-[[noreturn]] void Unwind(TrapKind kind) {
+[[noreturn]] void Unwind(TrapKind kind, const void* pc) {
   ExecState* state = tls_exec_state;
   state->fault = kind;
+  state->fault_pc = pc;
   state->in_guest = 0;
   siglongjmp(*state->jump, 1);
 }
 
-[[noreturn]] void Trap(VmContext*, uint32_t kind) { Unwind(static_cast<TrapKind>(kind)); }
+// The return address lies in the compiled function that trapped.
+[[noreturn]] void Trap(VmContext*, uint32_t kind) {
+  Unwind(static_cast<TrapKind>(kind), __builtin_return_address(0));
+}
 
 [[noreturn]] void TrapAtIndex(VmContext*, uint32_t kind, uint32_t index) {
   ThreadPendingTrap().message = std::to_string(index);
-  Unwind(static_cast<TrapKind>(kind));
+  Unwind(static_cast<TrapKind>(kind), __builtin_return_address(0));
 }
 
 uint32_t CallFunction(VmContext* vmctx, void* function, uint64_t* slots) {

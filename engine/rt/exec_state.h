@@ -46,6 +46,7 @@ struct ExecState {
   uint8_t* guard_begin = nullptr;
   uint8_t* guard_end = nullptr;
   TrapKind fault = TrapKind::kNone;
+  const void* fault_pc = nullptr;  // where compiled code trapped, for messages
   uint32_t entry_depth = 0;        // nested host->wasm entries
 
   size_t stack_slots = 0;

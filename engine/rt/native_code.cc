@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -77,6 +78,11 @@ Status NativeCode::Parse(std::span<const uint8_t> artifact, const Module& module
                            static_cast<int64_t>(header.function_table_offset + 8 * i));
     }
   }
+  code.functions_by_offset_.reserve(header.num_functions);
+  for (uint32_t i = 0; i < header.num_functions; ++i) {
+    code.functions_by_offset_.emplace_back(code.function_offsets_[i], i);
+  }
+  std::sort(code.functions_by_offset_.begin(), code.functions_by_offset_.end());
   for (uint32_t i = 0; i < header.num_types; ++i) {
     const uint64_t offset = code.entry_offsets_[i];
     if (offset != native::kNoEntry && offset >= header.code_size) {
@@ -150,6 +156,16 @@ Result<std::shared_ptr<const NativeCode>> NativeCode::LoadFile(const std::string
 
 NativeCode::~NativeCode() {
   if (mapping_) munmap(mapping_, mapping_size_);
+}
+
+std::optional<uint32_t> NativeCode::FunctionAt(const void* pc) const {
+  if (!pc || !Contains(pc)) return std::nullopt;
+  const uint64_t offset = static_cast<const uint8_t*>(pc) - code_;
+  auto after = std::upper_bound(
+      functions_by_offset_.begin(), functions_by_offset_.end(), offset,
+      [](uint64_t value, const std::pair<uint64_t, uint32_t>& entry) { return value < entry.first; });
+  if (after == functions_by_offset_.begin()) return std::nullopt;
+  return std::prev(after)->second;
 }
 
 NativeEntryThunk NativeCode::entry(uint32_t type_index) const {

@@ -7,6 +7,9 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 #include <span>
 #include <string>
 
@@ -42,6 +45,8 @@ class NativeCode {
 
   const native::ArtifactHeader& header() const { return header_; }
   size_t code_size() const { return header_.code_size; }
+  // The defined function whose code holds `pc`, if any.
+  std::optional<uint32_t> FunctionAt(const void* pc) const;
   bool Contains(const void* pc) const {
     auto* p = static_cast<const uint8_t*>(pc);
     return p >= code_ && p < code_ + header_.code_size;
@@ -55,6 +60,7 @@ class NativeCode {
   native::ArtifactHeader header_{};
   std::unique_ptr<uint64_t[]> function_offsets_;
   std::unique_ptr<uint64_t[]> entry_offsets_;
+  std::vector<std::pair<uint64_t, uint32_t>> functions_by_offset_;  // sorted
   uint8_t* mapping_ = nullptr;  // what munmap releases
   size_t mapping_size_ = 0;
   const uint8_t* code_ = nullptr;

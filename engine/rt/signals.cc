@@ -1,6 +1,7 @@
 #include "engine/rt/signals.h"
 
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include <csetjmp>
 #include <csignal>
@@ -38,6 +39,8 @@ void HandleFault(int signal, siginfo_t* info, void* context) {
     auto* address = static_cast<uint8_t*>(info->si_addr);
     if (address >= state->guard_begin && address < state->guard_end) {
       state->fault = TrapKind::kMemoryOutOfBounds;
+      state->fault_pc =
+          reinterpret_cast<const void*>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
       state->in_guest = 0;
       siglongjmp(*state->jump, 1);
     }

@@ -73,6 +73,15 @@ TEST(NativeTier, TrapsUnwindToTheCaller) {
   EXPECT_EQ(fixture.Trap("div_zero", {Value::I32(0)}), TrapKind::kIntegerDivideByZero);
   EXPECT_EQ(fixture.Trap("call_null"), TrapKind::kUninitializedElement);
   EXPECT_EQ(fixture.Trap("recurse_forever"), TrapKind::kCallStackExhausted);
+  // Traps name the compiled function they happened in, from an explicit
+  // check and from a guard-page fault alike.
+  for (const char* name : {"unreachable", "load_oob"}) {
+    auto trapped = CallExport(fixture.store, fixture.instance, name);
+    ASSERT_FALSE(trapped.ok());
+    ASSERT_EQ(trapped.error().backtrace.size(), 1u) << name;
+    EXPECT_NE(trapped.error().backtrace[0].find("traps.wasm at offset 0x"), std::string::npos)
+        << trapped.error().backtrace[0];
+  }
   // The instance and the thread are still usable after every trap.
   EXPECT_EQ(fixture.Trap("div_zero", {Value::I32(1)}), TrapKind::kNone);
   auto grown = CallExport(fixture.store, fixture.instance, "grow", {Value::I32(1)});
