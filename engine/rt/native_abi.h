@@ -69,9 +69,9 @@ struct VmContext;
 // keeps any message or exit status the runtime recorded.
 struct RuntimeHelpers {
   // Never returns: unwinds to the innermost entry from the host.
-  [[noreturn]] void (*trap)(VmContext* vmctx, uint32_t trap_kind);
+  void (*trap)(VmContext* vmctx, uint32_t trap_kind);
   // As `trap`, naming a table index in the message ("undefined element 7").
-  [[noreturn]] void (*trap_at_index)(VmContext* vmctx, uint32_t trap_kind, uint32_t index);
+  void (*trap_at_index)(VmContext* vmctx, uint32_t trap_kind, uint32_t index);
   // Calls any function (host, interpreted, or compiled in another instance)
   // with arguments and results in `slots` (max(params, results) entries).
   uint32_t (*call_function)(VmContext* vmctx, void* function, uint64_t* slots);
