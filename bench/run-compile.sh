@@ -13,6 +13,7 @@
 #   --hello PATH      module for the load-time comparison (default
 #                     <build>/bench/fixtures/hello.wasm; skipped if absent)
 #   --load-runs N     hyperfine runs per command of the load comparison (default 200)
+#   --load-only       skip the compile table; only the load comparison
 #   --out FILE.md     also write the markdown report to FILE.md
 #   -h, --help        show this help
 #
@@ -41,6 +42,7 @@ HELLO=""
 LOAD_RUNS=200
 OUT_FILE=""
 MODULES=()
+LOAD_ONLY=0
 
 die() { echo "run-compile: error: $*" >&2; exit 2; }
 note() { echo "run-compile: $*" >&2; }
@@ -55,6 +57,7 @@ while [[ $# -gt 0 ]]; do
         --hello)      [[ $# -ge 2 ]] || die "--hello needs a value"; HELLO=$2; shift 2 ;;
         --load-runs)  [[ $# -ge 2 ]] || die "--load-runs needs a value"; LOAD_RUNS=$2; shift 2 ;;
         --out)        [[ $# -ge 2 ]] || die "--out needs a value"; OUT_FILE=$2; shift 2 ;;
+        --load-only)  LOAD_ONLY=1; shift ;;
         -h|--help)    usage; exit 0 ;;
         -*)           usage >&2; die "unknown option: $1" ;;
         *)            MODULES+=("$1"); shift ;;
@@ -104,7 +107,8 @@ compile_once() {
 
 ROWS="$TMP_DIR/rows.tsv"
 : >"$ROWS"
-for m in "${MODULES[@]}"; do
+[[ $LOAD_ONLY -eq 1 ]] && MODULES=()
+for m in ${MODULES[@]+"${MODULES[@]}"}; do
     name=$(basename "$m" .wasm)
     size=$(stat -c %s "$m")
     runs=$RUNS
@@ -128,7 +132,9 @@ LOAD_MD="$TMP_DIR/load.md"
 : >"$LOAD_MD"
 if [[ -f "$HELLO" ]] && command -v hyperfine >/dev/null; then
     CACHE="$TMP_DIR/cache"
-    "$SPINDLE" compile --cache-dir "$CACHE" "$HELLO" >&2
+    # Through the environment, as `spindle run` reads it: SPINDLE_CACHE_DIR=X
+    # means X/native, while `compile --cache-dir X` would write into X itself.
+    SPINDLE_CACHE_DIR="$CACHE" "$SPINDLE" compile "$HELLO" >&2
     expected=$("$SPINDLE" run --tier interp "$HELLO")
     got=$(SPINDLE_CACHE_DIR="$CACHE" "$SPINDLE" run --tier auto "$HELLO")
     [[ "$got" == "$expected" ]] || die "hello on native code printed '$got', the interpreter '$expected'"
@@ -175,6 +181,7 @@ fi
 {
     echo "## LLVM tier: compile throughput and artifact size"
     echo
+    if [[ $LOAD_ONLY -eq 0 ]]; then
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), load average at start: $LOAD_BEFORE"
     echo "- spindle commit: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'), \`spindle compile -j J -o OUT M.wasm\` (default -O2) under \`/usr/bin/time -v\`"
     echo "- fastest of $RUNS runs ($LARGE_RUNS for modules over 1 MB); CPU = user + system; MB = 10^6 bytes of wasm"
@@ -187,6 +194,7 @@ fi
             $1, $2, $3, $4, $5, ($4 > 0 ? mb / $4 : 0), ($5 > 0 ? mb / $5 : 0), $6 / 1024, $7, $8, $7 / $2
     }' "$ROWS"
     echo
+    fi
     echo "### Loading a cached artifact"
     echo
     cat "$LOAD_MD"
