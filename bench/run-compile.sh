@@ -143,9 +143,9 @@ if [[ -f "$HELLO" ]] && command -v hyperfine >/dev/null; then
     got=$(SPINDLE_CACHE_DIR="$CACHE" "$SPINDLE" run --tier auto "$HELLO")
     [[ "$got" == "$expected" ]] || die "hello on native code printed '$got', the interpreter '$expected'"
     hyperfine -N --warmup 20 --runs "$LOAD_RUNS" --export-json "$TMP_DIR/load.json" \
-        -n "--tier interp" "env SPINDLE_CACHE_DIR=$EMPTY $SPINDLE run --tier interp $HELLO" \
-        -n "--tier auto, empty cache (lookup, then the interpreter)" "env SPINDLE_CACHE_DIR=$EMPTY $SPINDLE run --tier auto $HELLO" \
-        -n "--tier auto, warm cache (native code)" "env SPINDLE_CACHE_DIR=$CACHE $SPINDLE run --tier auto $HELLO" \
+        -n "interp" "env SPINDLE_CACHE_DIR=$EMPTY $SPINDLE run --tier interp $HELLO" \
+        -n "auto, empty cache (lookup, then the interpreter)" "env SPINDLE_CACHE_DIR=$EMPTY $SPINDLE run --tier auto $HELLO" \
+        -n "auto, warm cache (native code)" "env SPINDLE_CACHE_DIR=$CACHE $SPINDLE run --tier auto $HELLO" \
         >"$TMP_DIR/hyperfine.txt" 2>&1 || { cat "$TMP_DIR/hyperfine.txt" >&2; die "hyperfine failed"; }
     # What the native run opens: the artifact, never LLVM.
     opened=""
@@ -170,7 +170,7 @@ med = {}
 for r in data["results"]:
     t = [x * 1000 for x in r["times"]]
     med[r["command"]] = statistics.median(t)
-    print(f"| `spindle run {r['command'].split(',')[0]}`{(',' + r['command'].split(',', 1)[1]) if ',' in r['command'] else ''} | {statistics.median(t):.2f} | {statistics.mean(t):.2f} | {statistics.pstdev(t):.2f} | {min(t):.2f} |")
+    print(f"| `spindle run --tier {r['command'].split(',')[0]}`{(',' + r['command'].split(',', 1)[1]) if ',' in r['command'] else ''} | {statistics.median(t):.2f} | {statistics.mean(t):.2f} | {statistics.pstdev(t):.2f} | {min(t):.2f} |")
 names = list(med)
 print()
 print(f"Against the interpreter (medians): the cache lookup alone {med[names[1]] - med[names[0]]:+.2f} ms, "
