@@ -87,6 +87,12 @@ for target in ${TARGETS//,/ }; do
 done
 want() { case ",$TARGETS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
+# Absolute: the generated spin.toml names the guests, and a manifest's paths
+# are relative to the manifest's directory.
+BUILD_DIR="$(cd "$BUILD_DIR" 2>/dev/null && pwd)" || {
+  echo "run-http-bench: no build directory (--build)" >&2
+  exit 1
+}
 SPINDLE="$BUILD_DIR/bin/spindle"
 NATIVE="$BUILD_DIR/bin/spindle-bench-native-hello"
 GUESTS="$BUILD_DIR/bench/http/guests"
