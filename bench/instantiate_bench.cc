@@ -8,6 +8,11 @@
 //   resident  pooled memories kept resident: memcpy of the image + memset
 //   copy      pooled memories, segments copied per instance (no image)
 //   unpooled  no pool (capacity 0): a fresh 8 GiB reservation per instance
+//   native    as cow, with the module's LLVM-tier code published
+//             (tier::ObtainNativeCode: the artifact cache, else the plugin
+//             next to this binary compiles it), so every instance also
+//             builds its VmContext; only hello, large-data would take
+//             minutes of LLVM
 //
 // Fixtures (bench/CMakeLists.txt): hello.wasm, and large-data.wasm (about
 // 10 MB of code, 1 MiB of data), which only `ninja
@@ -28,6 +33,7 @@
 #include "engine/rt/compiled_module.h"
 #include "engine/rt/engine.h"
 #include "engine/rt/store.h"
+#include "engine/tier/native_cache.h"
 #include "wasi/preview1.h"
 #include "wasi/wasi_context.h"
 
@@ -38,7 +44,7 @@
 namespace spindle::bench {
 namespace {
 
-enum class Mode { kCopyOnWrite, kKeepResident, kCopySegments, kUnpooled };
+enum class Mode { kCopyOnWrite, kKeepResident, kCopySegments, kUnpooled, kNative };
 
 std::string FixtureDir() {
   const char* dir = std::getenv("SPINDLE_BENCH_FIXTURES");
@@ -51,7 +57,8 @@ Engine& EngineFor(Mode mode) {
   if (!engine) {
     EngineConfig config;
     switch (mode) {
-      case Mode::kCopyOnWrite: config.memory_init = MemoryInit::kCopyOnWrite; break;
+      case Mode::kCopyOnWrite:
+      case Mode::kNative: config.memory_init = MemoryInit::kCopyOnWrite; break;
       case Mode::kKeepResident: config.memory_init = MemoryInit::kKeepResident; break;
       case Mode::kCopySegments: config.memory_init = MemoryInit::kCopySegments; break;
       case Mode::kUnpooled:
@@ -99,6 +106,11 @@ const Prepared& Prepare(Mode mode, const std::string& name) {
   Engine& engine = EngineFor(mode);
   auto module = CompiledModule::CompileBytes(engine, bytes, name);
   if (!module.ok()) return fail(module.error().ToString());
+  if (mode == Mode::kNative) {
+    auto native = tier::ObtainNativeCode(**module, tier::NativeOptions{});
+    if (!native.ok()) return fail("native code: " + native.error().ToString());
+    (*module)->PublishNativeCode(native->code);
+  }
   Linker linker(engine);
   if (Status added = wasi::AddPreview1(linker); !added.ok()) {
     return fail(added.error().ToString());
@@ -153,6 +165,7 @@ SPINDLE_INSTANTIATE_BENCH(hello_cow, Mode::kCopyOnWrite, "hello.wasm", ->Arg(0)-
 SPINDLE_INSTANTIATE_BENCH(hello_resident, Mode::kKeepResident, "hello.wasm", ->Arg(0)->Arg(4));
 SPINDLE_INSTANTIATE_BENCH(hello_copy, Mode::kCopySegments, "hello.wasm", ->Arg(0)->Arg(4));
 SPINDLE_INSTANTIATE_BENCH(hello_unpooled, Mode::kUnpooled, "hello.wasm", ->Arg(0)->Arg(4));
+SPINDLE_INSTANTIATE_BENCH(hello_native, Mode::kNative, "hello.wasm", ->Arg(0)->Arg(4));
 SPINDLE_INSTANTIATE_BENCH(large_cow, Mode::kCopyOnWrite, "large-data.wasm",
                           ->Arg(0)->Arg(16)->Arg(64));
 SPINDLE_INSTANTIATE_BENCH(large_resident, Mode::kKeepResident, "large-data.wasm",

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every benchmark against its peers in one session and writes the
 # results to docs/performance.md:
-#   1. compute kernels: native (clang-14 -O2), Node (V8, node:wasi), Spindle
+#   1. compute kernels: native (clang-14 -O2), Node (V8, node:wasi), Spindle's
+#      interpreter and LLVM tier (native code from a warm cache)
+#   1b. the LLVM tier: compile throughput, artifact size, loading a cached artifact
 #   2. engine microbenchmarks: validation throughput, instantiation, calls
 #   3. process start-up of `spindle run hello.wasm` against Node
-#   4. HTTP serving with wrk: Spin 1 and WAGI hello against a native handler
-#      and a Node server doing the same per-request instantiation
+#   4. HTTP serving with wrk: Spin 1 and WAGI hello, on the interpreter and on
+#      the LLVM tier, against a native handler and a Node server doing the same
+#      per-request instantiation
 #   5. host services through a guest against direct SQLite and libcurl, and
 #      the Redis trigger's throughput
 #   6. containerd: `ctr run` to the first 200, image size (as root only)
@@ -22,14 +25,15 @@ trap 'rm -rf "$TMP"' EXIT
 
 cmake -G Ninja -S "$REPO_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DSPINDLE_BUILD_TESTS=OFF > /dev/null
-cmake --build "$BUILD_DIR" --target spindle spindle-bench-engine \
+cmake --build "$BUILD_DIR" --target spindle spindle-llvm spindle-bench-engine \
   spindle-bench-native-hello spindle-bench-http-guests spindle-bench-services \
   spindle-bench-redis-handler containerd-shim-spindle-v2 > /dev/null
 
 "$BENCH_DIR/run-kernels.sh" --runs "$RUNS" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/kernels.md"
+"$BENCH_DIR/run-compile.sh" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/compile.md"
 "$BENCH_DIR/run-engine-bench.sh" --no-build --build-dir "$BUILD_DIR" --out "$TMP/engine.md"
 "$BENCH_DIR/run-startup.sh" --spindle "$BUILD_DIR/bin/spindle" --out "$TMP/startup.md"
-"$BENCH_DIR/http/run-http-bench.sh" --build "$BUILD_DIR" --out "$TMP/http.md"
+"$BENCH_DIR/http/run-http-bench.sh" --build "$BUILD_DIR" --tiers interp,llvm --out "$TMP/http.md"
 "$BENCH_DIR/services/run-services-bench.sh" --build "$BUILD_DIR" --out "$TMP/services.md"
 if [ "$(id -u)" -eq 0 ] && command -v containerd > /dev/null; then
   "$BENCH_DIR/shim/run-cold-start.py" --build "$BUILD_DIR" --out "$TMP/cold-start.md"
@@ -40,7 +44,7 @@ else
 fi
 
 # Each report opens with its own "## " title; nest them under this page's sections.
-demote() { sed 's/^## /### /' "$1"; }
+demote() { sed 's/^\(##*\) /#\1 /' "$1"; }
 {
   echo "# Performance"
   echo
@@ -50,9 +54,13 @@ demote() { sed 's/^## /### /' "$1"; }
   echo
   cat "$BENCH_DIR/performance-notes.md"
   echo
-  echo "## Compute kernels: the interpreter against native code and V8"
+  echo "## Compute kernels: the interpreter and the LLVM tier against native code and V8"
   echo
   demote "$TMP/kernels.md"
+  echo
+  echo "## LLVM tier: compile throughput, artifact size, loading"
+  echo
+  demote "$TMP/compile.md"
   echo
   echo "## Engine: validation, instantiation, calls"
   echo

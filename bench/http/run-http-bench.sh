@@ -10,6 +10,17 @@
 #   --threads N         wrk threads (default 2)
 #   --node-workers N    also measure the Node peer forked into N cluster
 #                       processes (default 2; 0 skips that row)
+#   --tiers LIST        comma-separated `spindle up --tier` values (interp, llvm,
+#                       auto); `spindle up` is measured once per tier and its
+#                       rows are named spin1-TIER, wagi-TIER (default: none
+#                       given, spindle's own default tier, rows spin1, wagi).
+#                       Also SPINDLE_TIERS in the environment. For llvm the
+#                       guests are compiled first (`spindle compile`) into a
+#                       private cache that `spindle up --cache-dir` reads, so
+#                       the server starts on native code; the script checks
+#                       the server's log for "native code from cache".
+#   --targets LIST      comma-separated subset of native,spindle,node,node2
+#                       (default: all)
 #   -h, --help          show this help
 #
 # Targets, one server at a time, each answering "hello" (200, text/plain):
@@ -41,6 +52,8 @@ WARMUP=2s
 CONNECTIONS=10,100
 THREADS=2
 NODE_WORKERS=2
+TIERS="${SPINDLE_TIERS:-}"
+TARGETS=native,spindle,node,node2
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -53,11 +66,33 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --node-workers) NODE_WORKERS="$2"; shift 2 ;;
+    --tiers) TIERS="$2"; shift 2 ;;
+    --targets) TARGETS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-http-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
+for tier in ${TIERS//,/ }; do
+  case "$tier" in
+    interp|llvm|auto) ;;
+    *) echo "run-http-bench: --tiers: unknown tier '$tier' (interp, llvm, auto)" >&2; exit 2 ;;
+  esac
+done
+for target in ${TARGETS//,/ }; do
+  case "$target" in
+    native|spindle|node|node2) ;;
+    *) echo "run-http-bench: --targets: unknown target '$target' (native, spindle, node, node2)" >&2; exit 2 ;;
+  esac
+done
+want() { case ",$TARGETS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+# Absolute: the generated spin.toml names the guests, and a manifest's paths
+# are relative to the manifest's directory.
+BUILD_DIR="$(cd "$BUILD_DIR" 2>/dev/null && pwd)" || {
+  echo "run-http-bench: no build directory (--build)" >&2
+  exit 1
+}
 SPINDLE="$BUILD_DIR/bin/spindle"
 NATIVE="$BUILD_DIR/bin/spindle-bench-native-hello"
 GUESTS="$BUILD_DIR/bench/http/guests"
@@ -184,23 +219,56 @@ measure() {
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "run-http-bench: wrk -t$THREADS -d$DURATION --latency at ${CONNECTIONS} connections" >&2
 
-start_server native "$NATIVE" --listen 127.0.0.1:0
-measure native "$BASE_URL/hello"
-stop_server
+if want native; then
+  start_server native "$NATIVE" --listen 127.0.0.1:0
+  measure native "$BASE_URL/hello"
+  stop_server
+fi
 
-start_server spindle "$SPINDLE" up -f "$WORK/spin.toml" --listen 127.0.0.1:0 --quiet \
-  --log-dir "$WORK/logs"
-measure spin1 "$BASE_URL/spin1/hello"
-measure wagi "$BASE_URL/wagi/hello"
-stop_server
+# The llvm tier reads native code from this cache, filled before the server starts.
+NATIVE_CACHE="$WORK/native-cache"
+SPINDLE_SUFFIXES=()
+if want spindle; then
+  if [ -z "$TIERS" ]; then
+    SPINDLE_SUFFIXES=("")
+    start_server spindle "$SPINDLE" up -f "$WORK/spin.toml" --listen 127.0.0.1:0 --quiet \
+      --log-dir "$WORK/logs"
+    measure spin1 "$BASE_URL/spin1/hello"
+    measure wagi "$BASE_URL/wagi/hello"
+    stop_server
+  else
+    for tier in ${TIERS//,/ }; do
+      SPINDLE_SUFFIXES+=("-$tier")
+      if [ "$tier" = llvm ]; then
+        "$SPINDLE" compile --cache-dir "$NATIVE_CACHE" "$GUESTS/spin1_hello.wasm" \
+          "$GUESTS/wagi_hello.wasm" >&2
+      fi
+      start_server "spindle-$tier" "$SPINDLE" up -f "$WORK/spin.toml" --listen 127.0.0.1:0 --quiet \
+        --log-dir "$WORK/logs" --tier "$tier" --cache-dir "$NATIVE_CACHE"
+      if [ "$tier" = llvm ]; then
+        from_cache="$(grep -c 'native code from cache' "$WORK/spindle-$tier.err" || true)"
+        if [ "$from_cache" != 2 ]; then
+          echo "run-http-bench: --tier llvm did not load both guests from the warm cache:" >&2
+          cat "$WORK/spindle-$tier.err" >&2
+          exit 1
+        fi
+      fi
+      measure "spin1-$tier" "$BASE_URL/spin1/hello"
+      measure "wagi-$tier" "$BASE_URL/wagi/hello"
+      stop_server
+    done
+  fi
+fi
 
-start_server node node --no-warnings "$HTTP_BENCH_DIR/node-wasi-server.mjs" --listen 127.0.0.1:0 \
-  --spin1 "$GUESTS/spin1_hello.wasm" --wagi "$GUESTS/wagi_hello.wasm"
-measure node-spin1 "$BASE_URL/spin1/hello"
-measure node-wagi "$BASE_URL/wagi/hello"
-stop_server
+if want node; then
+  start_server node node --no-warnings "$HTTP_BENCH_DIR/node-wasi-server.mjs" --listen 127.0.0.1:0 \
+    --spin1 "$GUESTS/spin1_hello.wasm" --wagi "$GUESTS/wagi_hello.wasm"
+  measure node-spin1 "$BASE_URL/spin1/hello"
+  measure node-wagi "$BASE_URL/wagi/hello"
+  stop_server
+fi
 
-if [ "$NODE_WORKERS" -gt 1 ]; then
+if want node2 && [ "$NODE_WORKERS" -gt 1 ]; then
   start_server node-cluster node --no-warnings "$HTTP_BENCH_DIR/node-wasi-server.mjs" \
     --listen 127.0.0.1:0 --spin1 "$GUESTS/spin1_hello.wasm" --wagi "$GUESTS/wagi_hello.wasm" \
     --workers "$NODE_WORKERS"
@@ -239,37 +307,59 @@ report() {
     echo "| $name | $connections | $rps | $p50 | $p99 | $errors |"
   done < "$RESULTS"
   echo
-  echo "| connections | spin1 / node-spin1 | spin1 / node2-spin1 | wagi / spin1 | spin1 / native | wagi / node-wagi |"
-  echo "|---:|---:|---:|---:|---:|---:|"
-  local connections
-  for connections in ${CONNECTIONS//,/ }; do
-    echo "| $connections | $(ratio "$(value spin1 "$connections" 3)" "$(value node-spin1 "$connections" 3)") |" \
-         "$(ratio "$(value spin1 "$connections" 3)" "$(value node2-spin1 "$connections" 3)") |" \
-         "$(ratio "$(value wagi "$connections" 3)" "$(value spin1 "$connections" 3)") |" \
-         "$(ratio "$(value spin1 "$connections" 3)" "$(value native "$connections" 3)") |" \
-         "$(ratio "$(value wagi "$connections" 3)" "$(value node-wagi "$connections" 3)") |"
+  local connections suffix
+  for suffix in "${SPINDLE_SUFFIXES[@]}"; do
+    local spin1="spin1$suffix" wagi="wagi$suffix"
+    echo "| connections | $spin1 / node-spin1 | $spin1 / node2-spin1 | $wagi / $spin1 | $spin1 / native | $wagi / node-wagi |"
+    echo "|---:|---:|---:|---:|---:|---:|"
+    for connections in ${CONNECTIONS//,/ }; do
+      echo "| $connections | $(ratio "$(value "$spin1" "$connections" 3)" "$(value node-spin1 "$connections" 3)") |" \
+           "$(ratio "$(value "$spin1" "$connections" 3)" "$(value node2-spin1 "$connections" 3)") |" \
+           "$(ratio "$(value "$wagi" "$connections" 3)" "$(value "$spin1" "$connections" 3)") |" \
+           "$(ratio "$(value "$spin1" "$connections" 3)" "$(value native "$connections" 3)") |" \
+           "$(ratio "$(value "$wagi" "$connections" 3)" "$(value node-wagi "$connections" 3)") |"
+    done
+    echo
   done
-  echo
   echo "Ratios are of requests/s (above 1.00x the first is faster)."
+  if [ -n "$(value spin1-interp "${CONNECTIONS%%,*}" 3)" ] && [ -n "$(value spin1-llvm "${CONNECTIONS%%,*}" 3)" ]; then
+    echo
+    echo "#### The tiers side by side"
+    echo
+    echo "| guest | connections | interp req/s | llvm req/s | llvm / interp req/s | interp p99 ms | llvm p99 ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    local guest
+    for guest in spin1 wagi; do
+      for connections in ${CONNECTIONS//,/ }; do
+        echo "| $guest | $connections | $(value "$guest-interp" "$connections" 3) | $(value "$guest-llvm" "$connections" 3) |" \
+             "$(ratio "$(value "$guest-llvm" "$connections" 3)" "$(value "$guest-interp" "$connections" 3)") |" \
+             "$(value "$guest-interp" "$connections" 5) | $(value "$guest-llvm" "$connections" 5) |"
+      done
+    done
+  fi
   echo
   echo "### Goals"
   echo
   echo "| goal | connections | measured | verdict |"
   echo "|---|---:|---:|---|"
-  for connections in ${CONNECTIONS//,/ }; do
-    local spin1 node wagi
-    spin1="$(value spin1 "$connections" 3)"
-    node="$(value node-spin1 "$connections" 3)"
-    wagi="$(value wagi "$connections" 3)"
-    echo "| Spin-1 hello >= 20k req/s | $connections | $spin1 | $(verdict "$spin1 >= 20000") |"
-    echo "| Spin-1 hello >= 5x the Node peer | $connections | $(ratio "$spin1" "$node") | $(verdict "$node > 0 && $spin1 >= 5 * $node") |"
-    echo "| WAGI hello >= 0.5x Spin-1 | $connections | $(ratio "$wagi" "$spin1") | $(verdict "$spin1 > 0 && $wagi >= 0.5 * $spin1") |"
-  done
-  local last="${CONNECTIONS##*,}"
-  for name in spin1 wagi; do
-    local p99
-    p99="$(value "$name" "$last" 5)"
-    echo "| $name p99 <= 10 ms | $last | $p99 ms | $(verdict "$p99 <= 10") |"
+  for suffix in "${SPINDLE_SUFFIXES[@]}"; do
+    for connections in ${CONNECTIONS//,/ }; do
+      local spin1 node wagi
+      spin1="$(value "spin1$suffix" "$connections" 3)"
+      node="$(value node-spin1 "$connections" 3)"
+      wagi="$(value "wagi$suffix" "$connections" 3)"
+      echo "| Spin-1 hello$suffix >= 20k req/s | $connections | $spin1 | $(verdict "${spin1:-0} >= 20000") |"
+      if [ -n "$node" ]; then
+        echo "| Spin-1 hello$suffix >= 5x the Node peer | $connections | $(ratio "$spin1" "$node") | $(verdict "$node > 0 && ${spin1:-0} >= 5 * $node") |"
+      fi
+      echo "| WAGI hello$suffix >= 0.5x Spin-1 | $connections | $(ratio "$wagi" "$spin1") | $(verdict "${spin1:-0} > 0 && ${wagi:-0} >= 0.5 * ${spin1:-0}") |"
+    done
+    local last="${CONNECTIONS##*,}"
+    for name in "spin1$suffix" "wagi$suffix"; do
+      local p99
+      p99="$(value "$name" "$last" 5)"
+      echo "| $name p99 <= 10 ms | $last | $p99 ms | $(verdict "${p99:-99999} <= 10") |"
+    done
   done
 }
 
