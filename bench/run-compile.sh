@@ -136,8 +136,7 @@ if [[ -f "$HELLO" ]] && command -v hyperfine >/dev/null; then
     CACHE="$TMP_DIR/cache"
     EMPTY="$TMP_DIR/empty-cache"
     mkdir -p "$EMPTY"
-    # Through the environment, as `spindle run` reads it: SPINDLE_CACHE_DIR=X
-    # means X/native, while `compile --cache-dir X` would write into X itself.
+    # Through the environment, which `spindle run` reads (it has no --cache-dir).
     SPINDLE_CACHE_DIR="$CACHE" "$SPINDLE" compile "$HELLO" >&2
     expected=$("$SPINDLE" run --tier interp "$HELLO")
     got=$(SPINDLE_CACHE_DIR="$CACHE" "$SPINDLE" run --tier auto "$HELLO")

@@ -34,11 +34,9 @@
 #                   spindle compile k.wasm` once (untimed; its time is the
 #                   "compile s" column), then `SPINDLE_CACHE_DIR=DIR spindle
 #                   run --tier auto k.wasm` is timed. DIR is private to this
-#                   run, so nothing else's cache is read or written. Both
-#                   commands get the cache from the environment on purpose:
-#                   SPINDLE_CACHE_DIR=DIR means DIR/native, while `compile
-#                   --cache-dir X` writes into X itself. The artifact must be
-#                   in DIR/native, and (with strace installed) an untimed run
+#                   run, so nothing else's cache is read or written.
+#                   The artifact must be
+#                   in DIR, and (with strace installed) an untimed run
 #                   must open it, or the cell is marked failed: auto falls
 #                   back to the interpreter silently.
 set -euo pipefail
@@ -178,7 +176,7 @@ trap 'rm -rf "$TMP_DIR"' EXIT
 NATIVE_CACHE="$TMP_DIR/native-cache"   # SPINDLE_CACHE_DIR of the spindle-llvm runner
 mkdir -p "$NATIVE_CACHE"
 
-# compile_kernel KERNEL: `spindle compile` into $NATIVE_CACHE/native, untimed
+# compile_kernel KERNEL: `spindle compile` into $NATIVE_CACHE, untimed
 # by the table but its own wall time is kept in COMPILE_S.  Returns 1 if the
 # compile fails, no artifact appears in the cache, or `spindle run --tier
 # auto` does not open it.
@@ -193,8 +191,8 @@ compile_kernel() {
     now_us; end=$NOW_US
     # "k.wasm -> DIR/KEY.swasm (... MB of wasm in ... s ...)"
     dest=$(printf '%s\n' "$out" | sed -n 's/^.* -> \([^ ]*\.swasm\) (.*$/\1/p' | head -n 1)
-    if [[ -z "$dest" || ! -f "$dest" || "$(dirname "$dest")" != "$NATIVE_CACHE/native" ]]; then
-        note "FAILED: $k: spindle compile printed '$out' but no artifact is in $NATIVE_CACHE/native"
+    if [[ -z "$dest" || ! -f "$dest" || "$(dirname "$dest")" != "$NATIVE_CACHE" ]]; then
+        note "FAILED: $k: spindle compile printed '$out' but no artifact is in $NATIVE_CACHE"
         return 1
     fi
     COMPILE_S[$k]=$(awk -v us="$((end - start))" 'BEGIN { printf "%.2f", us / 1e6 }')
