@@ -32,18 +32,21 @@ namespace fs = std::filesystem;
 const std::string& CpuFeatures() {
   static const std::string features = [] {
     std::string text;
-    auto add = [&text](unsigned leaf, unsigned subleaf) {
+    // Only registers that describe the CPU model and features: leaf 1's EBX
+    // holds the APIC id of the core this runs on, which must not matter.
+    auto add = [&text](unsigned leaf, unsigned subleaf, bool with_ebx) {
       unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
       if (!__get_cpuid_count(leaf, subleaf, &eax, &ebx, &ecx, &edx)) return;
       char buffer[64];
-      std::snprintf(buffer, sizeof buffer, "%x:%x:%x:%x:%x|", leaf, eax, ebx, ecx, edx);
+      std::snprintf(buffer, sizeof buffer, "%x:%x:%x:%x:%x|", leaf, eax, with_ebx ? ebx : 0, ecx,
+                    edx);
       text += buffer;
     };
-    add(0, 0);           // vendor and highest leaf
-    add(1, 0);           // family/model/stepping, SSE..AVX, OSXSAVE
-    add(7, 0);           // AVX2, AVX-512, BMI
-    add(7, 1);
-    add(0x80000001, 0);  // LZCNT, ... (extended)
+    add(0, 0, true);            // vendor and highest leaf
+    add(1, 0, false);           // family/model/stepping, SSE..AVX, OSXSAVE
+    add(7, 0, true);            // AVX2, AVX-512, BMI
+    add(7, 1, true);
+    add(0x80000001, 0, false);  // LZCNT, ... (extended)
     return text;
   }();
   return features;

@@ -1,6 +1,8 @@
 #include "tests/common/child_process.h"
 #include "tests/http/http_harness.h"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -153,6 +155,13 @@ source = "@SPIN1@"
 [component.cgi]
 source = "@WAGI@"
 )");
+}
+
+EchoAndCgiApp::EchoAndCgiApp(const std::string& name, const std::vector<std::string>& args) {
+  WriteFile(app_.path() + "/spin.toml", EchoAndCgiManifest(name));
+  std::string error;
+  started_ = server_.Start(app_.path(), args, error);
+  if (!started_) ADD_FAILURE() << error;
 }
 
 SpindleServer::~SpindleServer() { Stop(milliseconds(5000)); }

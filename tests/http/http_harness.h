@@ -89,6 +89,20 @@ class SpindleServer {
   std::string log_dir_;
 };
 
+// The EchoAndCgiManifest app served by `spindle up ARGS...`; the test fails
+// if it cannot start.
+class EchoAndCgiApp {
+ public:
+  EchoAndCgiApp(const std::string& name, const std::vector<std::string>& args);
+  bool started() const { return started_; }
+  SpindleServer& server() { return server_; }
+
+ private:
+  TempDir app_;
+  SpindleServer server_;
+  bool started_ = false;
+};
+
 // ---- HTTP with libcurl -------------------------------------------------------
 
 struct HttpCall {

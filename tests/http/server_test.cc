@@ -20,22 +20,10 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 
-// Starts the app above with `args`; the test fails if it cannot.
-class AppServer {
+// The echo + CGI app served with `args`.
+class AppServer : public EchoAndCgiApp {
  public:
-  explicit AppServer(const std::vector<std::string>& args) {
-    WriteFile(app_.path() + "/spin.toml", EchoAndCgiManifest("server-app"));
-    std::string error;
-    started_ = server_.Start(app_.path(), args, error);
-    EXPECT_TRUE(started_) << error;
-  }
-  bool started() const { return started_; }
-  SpindleServer& server() { return server_; }
-
- private:
-  TempDir app_;
-  SpindleServer server_;
-  bool started_ = false;
+  explicit AppServer(const std::vector<std::string>& args) : EchoAndCgiApp("server-app", args) {}
 };
 
 double SecondsSince(Clock::time_point start) {

@@ -11,24 +11,22 @@ namespace spindle::http_test {
 namespace {
 
 
+// The echo + CGI app with `args` and a private native code cache.
 class TierApp {
  public:
-  TierApp(std::vector<std::string> args) {
-    WriteFile(app_.path() + "/spin.toml", EchoAndCgiManifest("tier-app"));
-    args.push_back("--cache-dir");
-    args.push_back(cache_.path());
-    std::string error;
-    started_ = server_.Start(app_.path(), args, error);
-    EXPECT_TRUE(started_) << error;
-  }
-  bool started() const { return started_; }
-  SpindleServer& server() { return server_; }
+  explicit TierApp(std::vector<std::string> args)
+      : app_("tier-app", WithCache(std::move(args), cache_)) {}
+  bool started() const { return app_.started(); }
+  SpindleServer& server() { return app_.server(); }
 
  private:
-  TempDir app_;
-  TempDir cache_;
-  SpindleServer server_;
-  bool started_ = false;
+  static std::vector<std::string> WithCache(std::vector<std::string> args, const TempDir& cache) {
+    args.push_back("--cache-dir");
+    args.push_back(cache.path());
+    return args;
+  }
+  TempDir cache_;  // before app_, which uses it
+  EchoAndCgiApp app_;
 };
 
 TEST(Tiers, LlvmTierServesNativeCodeFromTheFirstRequest) {

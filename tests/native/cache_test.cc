@@ -4,6 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <set>
 #include <thread>
 
 #include "tests/native/native_test_util.h"
@@ -39,6 +44,27 @@ TEST(NativeCache, KeyCoversTheBytesAndTheSettings) {
   EXPECT_NE(tier::CacheKey(reactor->bytes(), 2), tier::CacheKey(traps->bytes(), 2));
   EXPECT_NE(tier::CacheKey(reactor->bytes(), 2), tier::CacheKey(reactor->bytes(), 1));
   EXPECT_EQ(tier::CacheKey(reactor->bytes(), 2), tier::CacheKey(reactor->bytes(), 2));
+}
+
+TEST(NativeCache, KeyIsTheSameOnEveryCore) {
+  // A compile in a child process may run on another core than the server
+  // that looks the artifact up (CPUID leaf 1 names the core: not in the key).
+  Engine engine;
+  auto module = LoadFixture(engine, "reactor");
+  std::set<std::string> keys;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned core = 0; core < cores && core < 8; ++core) {
+    std::thread pinned([&] {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(core, &set);
+      pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+      sched_yield();
+      keys.insert(tier::KeyHex(tier::CacheKey(module->bytes(), 2)));
+    });
+    pinned.join();
+  }
+  EXPECT_EQ(keys.size(), 1u);
 }
 
 TEST(NativeCache, DamagedEntryIsRecompiledNotTrusted) {
