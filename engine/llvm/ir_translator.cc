@@ -495,22 +495,8 @@ void FunctionTranslator::EmitCallIndirect(uint32_t type_index, uint32_t table_in
   direct_args.insert(direct_args.begin(), vmctx_);
   llvm::CallInst* call =
       builder_.CreateCall(env_.WasmFunctionType(type), code, direct_args);
-  std::vector<llvm::Value*> direct_results = UnpackResults(call, type);
-  llvm::BasicBlock* direct_end = builder_.GetInsertBlock();
-  builder_.CreateBr(join_block);
-
-  StartBlock(slow_block);
-  std::vector<llvm::Value*> slow_results = EmitSlotCall(callee, type, args);
-  llvm::BasicBlock* slow_end = builder_.GetInsertBlock();
-  builder_.CreateBr(join_block);
-
-  StartBlock(join_block);
-  for (size_t i = 0; i < type.results.size(); ++i) {
-    llvm::PHINode* phi = builder_.CreatePHI(env_.TypeOf(type.results[i]), 2);
-    phi->addIncoming(direct_results[i], direct_end);
-    phi->addIncoming(slow_results[i], slow_end);
-    Push(phi);
-  }
+  PushValues(
+      JoinWithSlotCall(UnpackResults(call, type), slow_block, join_block, callee, type, args));
 }
 
 std::vector<llvm::Value*> FunctionTranslator::EmitImportCall(
@@ -541,20 +527,30 @@ std::vector<llvm::Value*> FunctionTranslator::EmitImportCall(
   llvm::CallInst* call = builder_.CreateCall(
       llvm::FunctionType::get(result_type, params, false), entry, call_args);
   TrapUnlessZero(builder_.CreateLoad(env_.i32, FieldAddress(vmctx_, native::kVmHostTrap)));
-  llvm::BasicBlock* typed_end = builder_.GetInsertBlock();
-  builder_.CreateBr(join_block);
+  std::vector<llvm::Value*> typed_results;
+  if (!type.results.empty()) typed_results.push_back(call);
+  return JoinWithSlotCall(typed_results, slow_block, join_block, callee, type, args);
+}
 
+std::vector<llvm::Value*> FunctionTranslator::JoinWithSlotCall(
+    const std::vector<llvm::Value*>& fast_results, llvm::BasicBlock* slow_block,
+    llvm::BasicBlock* join_block, llvm::Value* callee, const FuncType& type,
+    const std::vector<llvm::Value*>& args) {
+  llvm::BasicBlock* fast_end = builder_.GetInsertBlock();
+  builder_.CreateBr(join_block);
   StartBlock(slow_block);
   std::vector<llvm::Value*> slow_results = EmitSlotCall(callee, type, args);
   llvm::BasicBlock* slow_end = builder_.GetInsertBlock();
   builder_.CreateBr(join_block);
-
   StartBlock(join_block);
-  if (type.results.empty()) return {};
-  llvm::PHINode* phi = builder_.CreatePHI(result_type, 2);
-  phi->addIncoming(call, typed_end);
-  phi->addIncoming(slow_results[0], slow_end);
-  return {phi};
+  std::vector<llvm::Value*> joined;
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    llvm::PHINode* phi = builder_.CreatePHI(env_.TypeOf(type.results[i]), 2);
+    phi->addIncoming(fast_results[i], fast_end);
+    phi->addIncoming(slow_results[i], slow_end);
+    joined.push_back(phi);
+  }
+  return joined;
 }
 
 std::vector<llvm::Value*> FunctionTranslator::EmitSlotCall(

@@ -74,6 +74,13 @@ class FunctionTranslator {
   // it has one, else as EmitSlotCall. At most one result.
   std::vector<llvm::Value*> EmitImportCall(llvm::Value* callee, const FuncType& type,
                                            const std::vector<llvm::Value*>& args);
+  // Ends a fast call path (its results), emits the runtime's slot call in
+  // `slow_block`, and joins both paths' results in `join_block`.
+  std::vector<llvm::Value*> JoinWithSlotCall(const std::vector<llvm::Value*>& fast_results,
+                                             llvm::BasicBlock* slow_block,
+                                             llvm::BasicBlock* join_block, llvm::Value* callee,
+                                             const FuncType& type,
+                                             const std::vector<llvm::Value*>& args);
   // Calls `callee` (a Function*) through RuntimeHelpers::call_function.
   std::vector<llvm::Value*> EmitSlotCall(llvm::Value* callee, const FuncType& type,
                                          const std::vector<llvm::Value*>& args);
