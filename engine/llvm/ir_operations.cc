@@ -332,7 +332,9 @@ bool FunctionTranslator::EmitMemory(const Instr& instr) {
   enum class Extend { kNone, kSigned, kUnsigned };
   auto load = [&](llvm::Type* memory_type, llvm::Type* value_type, Extend extend) {
     llvm::Value* address = EffectiveAddress(Pop(), instr.index2);
-    llvm::Value* value = b.CreateAlignedLoad(memory_type, address, llvm::Align(1));
+    llvm::LoadInst* loaded = b.CreateAlignedLoad(memory_type, address, llvm::Align(1));
+    loaded->setMetadata(llvm::LLVMContext::MD_tbaa, linear_memory_access_);
+    llvm::Value* value = loaded;
     if (extend == Extend::kSigned) value = b.CreateSExt(value, value_type);
     if (extend == Extend::kUnsigned) value = b.CreateZExt(value, value_type);
     Push(value);
@@ -342,7 +344,8 @@ bool FunctionTranslator::EmitMemory(const Instr& instr) {
     llvm::Value* value = Pop();
     llvm::Value* address = EffectiveAddress(Pop(), instr.index2);
     if (memory_type != value->getType()) value = b.CreateTrunc(value, memory_type);
-    b.CreateAlignedStore(value, address, llvm::Align(1));
+    b.CreateAlignedStore(value, address, llvm::Align(1))
+        ->setMetadata(llvm::LLVMContext::MD_tbaa, linear_memory_access_);
     return true;
   };
   llvm::Type* i8 = env_.i8;

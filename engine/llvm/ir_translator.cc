@@ -53,7 +53,15 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t defined_index)
       function_(env.WasmFunction(module_.num_imported_functions + defined_index)),
       builder_(env.context()),
       entry_builder_(env.context()) {
-  unlikely_weights_ = llvm::MDBuilder(env.context()).createBranchWeights(1, 1u << 20);
+  llvm::MDBuilder metadata(env.context());
+  unlikely_weights_ = metadata.createBranchWeights(1, 1u << 20);
+  // Linear memory and the VmContext never overlap: telling LLVM so lets it
+  // keep the epoch deadline in a register across a loop's memory stores.
+  llvm::MDNode* root = metadata.createTBAARoot("spindle");
+  llvm::MDNode* memory_type = metadata.createTBAAScalarTypeNode("wasm linear memory", root);
+  llvm::MDNode* vmctx_type = metadata.createTBAAScalarTypeNode("VmContext field", root);
+  linear_memory_access_ = metadata.createTBAAStructTagNode(memory_type, memory_type, 0);
+  vmctx_access_ = metadata.createTBAAStructTagNode(vmctx_type, vmctx_type, 0);
 }
 
 Status FunctionTranslator::Translate() {
@@ -398,8 +406,9 @@ void FunctionTranslator::EmitEpochCheck() {
       builder_.CreateAlignedLoad(env_.i64, InvariantField(native::kVmEpoch, env_.ptr),
                                  llvm::Align(8));
   epoch->setAtomic(llvm::AtomicOrdering::Monotonic);
-  llvm::Value* deadline =
+  llvm::LoadInst* deadline =
       builder_.CreateLoad(env_.i64, FieldAddress(vmctx_, native::kVmEpochDeadline));
+  deadline->setMetadata(llvm::LLVMContext::MD_tbaa, vmctx_access_);
   TrapIf(builder_.CreateICmpUGE(epoch, deadline), TrapKind::kInterrupted);
 }
 

@@ -158,6 +158,8 @@ class FunctionTranslator {
   llvm::BasicBlock* dynamic_trap_ = nullptr;  // traps with a helper's TrapKind
   llvm::PHINode* dynamic_trap_kind_ = nullptr;
   llvm::MDNode* unlikely_weights_ = nullptr;
+  llvm::MDNode* linear_memory_access_ = nullptr;  // TBAA tags (see the constructor)
+  llvm::MDNode* vmctx_access_ = nullptr;
 };
 
 }  // namespace spindle::aot
