@@ -72,13 +72,9 @@ Error TrapError(TrapKind kind, const interp::TrapDetails& details,
 
 Status CallWithSlots(Store& store, Function* function, ExecState& state, uint64_t* slots) {
   if (function->is_host()) {
-    Caller caller(store, nullptr);
-    function->host->callback(function->host->env, caller, slots);
-    if (caller.trap() == TrapKind::kNone) return Ok();
     interp::TrapDetails details;
-    details.message = caller.message();
-    details.exit_code = caller.exit_code();
-    return TrapError(caller.trap(), details, {});
+    const TrapKind kind = interp::CallHost(store, nullptr, function, slots, details);
+    return kind == TrapKind::kNone ? Ok() : TrapError(kind, details, {});
   }
   // Each host -> wasm entry nests a native interpreter frame; cap the
   // nesting so that host/guest ping-pong cannot overflow the native stack.

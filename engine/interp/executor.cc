@@ -48,19 +48,6 @@ inline void ZeroSlots(uint64_t* slots, uint32_t count) {
   }
 }
 
-// Kept out of line: the Caller has a destructor, and the dispatch loop's
-// indirect gotos may not leave a scope that needs one.
-[[gnu::noinline]] TrapKind CallHost(Store& store, Instance* instance, const Function* function,
-                                    uint64_t* slots, TrapDetails& details) {
-  Caller caller(store, instance);
-  function->host->callback(function->host->env, caller, slots);
-  if (caller.trap() != TrapKind::kNone) {
-    details.message = caller.message();
-    details.exit_code = caller.exit_code();
-  }
-  return caller.trap();
-}
-
 size_t HostSlotCount(const Function* function) {
   return std::max(function->type->params.size(), function->type->results.size());
 }
@@ -761,6 +748,20 @@ TrapKind RunGuarded(ExecState& state, Store& store, Function* function, uint64_t
 }
 
 }  // namespace
+
+// Kept out of line: the Caller has a destructor, and the dispatch loop's
+// indirect gotos may not leave a scope that needs one.
+[[gnu::noinline]] TrapKind CallHost(Store& store, Instance* caller_instance,
+                                    const Function* function, uint64_t* slots,
+                                    TrapDetails& details) {
+  Caller caller(store, caller_instance);
+  function->host->callback(function->host->env, caller, slots);
+  if (caller.trap() != TrapKind::kNone) {
+    details.message = caller.message();
+    details.exit_code = caller.exit_code();
+  }
+  return caller.trap();
+}
 
 const void* const* HandlerTable(BoundsChecks checks) {
   static const void* const* guard_table = [] {

@@ -26,4 +26,10 @@ struct TrapDetails {
 TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* slots,
                  TrapDetails& details);
 
+// Calls host function `function` for `caller_instance` (null when the host
+// itself calls) with the slot convention; a trap's message and exit status
+// go to `details`. Shared by every way of calling a host function.
+TrapKind CallHost(Store& store, Instance* caller_instance, const Function* function,
+                  uint64_t* slots, TrapDetails& details);
+
 }  // namespace spindle::interp

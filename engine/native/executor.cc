@@ -91,13 +91,7 @@ TrapKind CallFromWasm(ExecState& state, Store& store, Instance* caller, Function
   state.in_guest = 0;
   TrapKind kind = TrapKind::kNone;
   if (function->is_host()) {
-    Caller host_caller(store, caller);
-    function->host->callback(function->host->env, host_caller, slots);
-    kind = host_caller.trap();
-    if (kind != TrapKind::kNone) {
-      details.message = host_caller.message();
-      details.exit_code = host_caller.exit_code();
-    }
+    kind = interp::CallHost(store, caller, function, slots, details);
   } else if (function->instance->vmctx) {
     kind = native::Execute(state, store, function, slots, details);
   } else {
