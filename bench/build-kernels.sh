@@ -8,6 +8,8 @@
 # Needs the Debian packages clang-14, lld-14, wasi-libc and
 # libclang-rt-14-dev-wasm32.  Override the compiler with CC=..., the WASI
 # sysroot with WASI_SYSROOT=... (default /usr, where Debian's wasi-libc lives).
+# NATIVE_CFLAGS adds flags to the native build only, e.g. -march=native to
+# let the native peer use the host's vector units as Spindle's LLVM tier does.
 #
 # The wasm link step deliberately has no -O flag: with binaryen installed,
 # clang-14 runs wasm-opt when -O is on the link line, and we want to measure
@@ -40,7 +42,8 @@ mkdir -p "$OUT_DIR/native" "$OUT_DIR/wasm" "$OUT_DIR/obj"
 for src in "${sources[@]}"; do
     name=$(basename "$src" .c)
     echo "build-kernels: $name"
-    "$CC" "${CFLAGS[@]}" "$src" -o "$OUT_DIR/native/$name" ||
+    # shellcheck disable=SC2086  # NATIVE_CFLAGS is a flag list
+    "$CC" "${CFLAGS[@]}" ${NATIVE_CFLAGS:-} "$src" -o "$OUT_DIR/native/$name" ||
         die "native build of $name failed"
     "$CC" --target=wasm32-wasi --sysroot="$WASI_SYSROOT" "${CFLAGS[@]}" \
         -c "$src" -o "$OUT_DIR/obj/$name.o" ||

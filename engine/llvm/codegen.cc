@@ -1,5 +1,6 @@
 #include "engine/llvm/codegen.h"
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +18,8 @@
 #include <llvm/TargetParser/Host.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "engine/llvm/bounded_loop_epoch.h"
+#include "engine/llvm/loop_address_rebase.h"
 #include "engine/llvm/module_translator.h"
 
 namespace spindle::aot {
@@ -79,10 +82,28 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine,
   builder.registerLoopAnalyses(loop_analyses);
   builder.crossRegisterProxies(loop_analyses, function_analyses, cgscc_analyses,
                                module_analyses);
+  builder.registerVectorizerStartEPCallback(
+      [](llvm::FunctionPassManager& function_passes, llvm::OptimizationLevel) {
+        function_passes.addPass(BoundedLoopEpochPass());
+        function_passes.addPass(LoopAddressRebasePass());
+      });
   llvm::ModulePassManager passes =
       opt_level == 0 ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
                      : builder.buildPerModuleDefaultPipeline(PipelineLevel(opt_level));
   passes.run(module, module_analyses);
+}
+
+// SPINDLE_LLVM_DUMP_IR=DIR writes each partition's optimized IR to
+// DIR/<first function index>.ll: the way to see what a change did to the
+// code without disassembling artifacts.
+void DumpOptimizedIr(const llvm::Module& module, const Partition& partition) {
+  const char* dir = std::getenv("SPINDLE_LLVM_DUMP_IR");
+  if (!dir || !*dir || partition.defined_functions.empty()) return;
+  std::string path =
+      std::string(dir) + "/" + std::to_string(partition.defined_functions.front()) + ".ll";
+  std::error_code error;
+  llvm::raw_fd_ostream out(path, error);
+  if (!error) module.print(out, nullptr);
 }
 
 }  // namespace
@@ -113,6 +134,7 @@ Result<std::vector<uint8_t>> CompilePartition(const Module& module, const Partit
   llvm::TargetLibraryInfoImpl library_info{llvm::Triple(target.triple)};
   library_info.disableAllFunctions();
   Optimize(llvm_module, *machine, library_info, opt_level);
+  DumpOptimizedIr(llvm_module, partition);
 
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream object_stream(object);

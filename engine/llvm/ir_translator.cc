@@ -13,6 +13,8 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include "engine/llvm/bounded_loop_epoch.h"
+#include "engine/llvm/loop_address_rebase.h"
 #include "engine/rt/native_abi.h"
 
 namespace spindle::aot {
@@ -58,7 +60,7 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t defined_index)
   // Linear memory and the VmContext never overlap: telling LLVM so lets it
   // keep the epoch deadline in a register across a loop's memory stores.
   llvm::MDNode* root = metadata.createTBAARoot("spindle");
-  llvm::MDNode* memory_type = metadata.createTBAAScalarTypeNode("wasm linear memory", root);
+  llvm::MDNode* memory_type = metadata.createTBAAScalarTypeNode(kLinearMemoryTbaaName, root);
   llvm::MDNode* vmctx_type = metadata.createTBAAScalarTypeNode("VmContext field", root);
   linear_memory_access_ = metadata.createTBAAStructTagNode(memory_type, memory_type, 0);
   vmctx_access_ = metadata.createTBAAStructTagNode(vmctx_type, vmctx_type, 0);
@@ -406,6 +408,8 @@ void FunctionTranslator::EmitEpochCheck() {
       builder_.CreateAlignedLoad(env_.i64, InvariantField(native::kVmEpoch, env_.ptr),
                                  llvm::Align(8));
   epoch->setAtomic(llvm::AtomicOrdering::Monotonic);
+  epoch->setMetadata(env_.context().getMDKindID(kEpochCheckMetadata),
+                     llvm::MDNode::get(env_.context(), {}));
   llvm::LoadInst* deadline =
       builder_.CreateLoad(env_.i64, FieldAddress(vmctx_, native::kVmEpochDeadline));
   deadline->setMetadata(llvm::LLVMContext::MD_tbaa, vmctx_access_);

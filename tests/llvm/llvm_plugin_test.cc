@@ -6,6 +6,9 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <thread>
 
@@ -366,6 +369,71 @@ TEST_F(LlvmTier, IdiomLoopsStayLoops) {
   ASSERT_EQ(instance->Call("copy", {2000, 1000, 40}).trap, TrapKind::kNone);
   EXPECT_EQ(std::memcmp(instance->memory() + 1000, instance->memory() + 2000, 40), 0);
   EXPECT_EQ(instance->Call("sum", {2000, 40}).results.at(0), 10u * (1 + 2 + 3 + 4));
+}
+
+// The optimized IR of every defined function, by symbol, as dumped through
+// SPINDLE_LLVM_DUMP_IR.
+std::map<std::string, std::string> OptimizedFunctions(const std::vector<uint8_t>& wasm) {
+  char dir_template[] = "/tmp/spindle-ir-XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  EXPECT_NE(dir, nullptr);
+  if (!dir) return {};
+  setenv("SPINDLE_LLVM_DUMP_IR", dir, 1);
+  PluginOutput output = CompileWithPlugin(wasm, 1);
+  unsetenv("SPINDLE_LLVM_DUMP_IR");
+  EXPECT_EQ(output.status, 0) << output.error;
+  std::map<std::string, std::string> functions;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string ir = text.str();
+    for (size_t at = ir.find("\ndefine "); at != std::string::npos;
+         at = ir.find("\ndefine ", at + 1)) {
+      const size_t name = ir.find('@', at);
+      const size_t name_end = ir.find('(', name);
+      const size_t end = ir.find("\n}\n", at);
+      functions[ir.substr(name + 1, name_end - name - 1)] = ir.substr(at, end - at);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  return functions;
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+TEST_F(LlvmTier, BoundedInnerLoopsLoseTheirEpochCheckAndAreVersioned) {
+  const std::vector<uint8_t> wasm = ReadFixture("llvm_loops");
+  std::map<std::string, std::string> functions = OptimizedFunctions(wasm);
+  ASSERT_EQ(functions.count("wasm_func_0"), 1u);
+  ASSERT_EQ(functions.count("wasm_func_1"), 1u);
+  const std::string& bounded = functions["wasm_func_0"];
+  const std::string& unbounded = functions["wasm_func_1"];
+  // Only the entry's check is left; the loop got its checked copy, and
+  // that copy is vectorized.
+  EXPECT_EQ(Count(bounded, "!spindle.epoch"), 1u) << bounded;
+  EXPECT_NE(bounded.find("inttoptr"), std::string::npos) << bounded;
+  EXPECT_NE(bounded.find("vector.body"), std::string::npos) << bounded;
+  // A loop without a trip bound keeps its check.
+  EXPECT_GE(Count(unbounded, "!spindle.epoch"), 2u) << unbounded;
+
+  // And the code still computes c[j] += b[j] (the fallback copy, for sums
+  // that wrap, is pinned by tests/wast/llvm_loop_versioning.wast).
+  auto instance = Load("llvm_loops", 1);
+  ASSERT_TRUE(instance);
+  auto* words = reinterpret_cast<int64_t*>(instance->memory());
+  for (int i = 0; i < 64; ++i) {
+    words[1000 / 8 + i] = i;
+    words[3000 / 8 + i] = 100 * i;
+  }
+  ASSERT_EQ(instance->Call("bounded", {1000, 3000}).trap, TrapKind::kNone);
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(words[1000 / 8 + i], 101 * i) << i;
+  ASSERT_EQ(instance->Call("unbounded", {1000, 3000, 512}).trap, TrapKind::kNone);
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(words[1000 / 8 + i], 201 * i) << i;
 }
 
 TEST_F(LlvmTier, ConcurrentCompilesAreIndependent) {

@@ -95,7 +95,9 @@ TEST(NativeTier, TrapsUnwindToTheCaller) {
 TEST(NativeTier, EpochInterruptsLoopsAndRecursion) {
   for (const auto& [fixture_name, export_name, args] :
        std::vector<std::tuple<std::string, std::string, std::vector<Value>>>{
-           {"traps", "loop_forever", {}}, {"reactor", "fib", {Value::I64(60)}}}) {
+           {"traps", "loop_forever", {}},
+           {"traps", "loop_forever_around_bounded", {}},
+           {"reactor", "fib", {Value::I64(60)}}}) {
     NativeFixture fixture(fixture_name);
     fixture.Instantiate();
     fixture.store.SetEpochDeadline(1);
