@@ -1,7 +1,8 @@
-// Drops the epoch check from innermost loops that SCEV proves run at most a
-// small number of iterations. The check is an early exit, and LLVM 19's loop
-// vectorizer refuses loops with more than one exit: keeping it would leave a
-// loop like matmul's row update scalar. Interruption stays bounded: the
+// Drops the interruption check (the stack-limit compare, native_abi.h) from
+// innermost loops that SCEV proves run at most a small number of
+// iterations. The check is an early exit, and LLVM 19's loop vectorizer
+// refuses loops with more than one exit: keeping it would leave a loop like
+// matmul's row update scalar. Interruption stays bounded: the
 // enclosing loop's header (or the function entry) still checks, so at most
 // one bounded run of the inner loop passes between two checks.
 #pragma once
@@ -10,7 +11,7 @@
 
 namespace spindle::aot {
 
-// Metadata kind that marks the atomic epoch load of every epoch check.
+// Metadata kind that marks the atomic stack-limit load of every check.
 inline constexpr const char* kEpochCheckMetadata = "spindle.epoch";
 
 class BoundedLoopEpochPass : public llvm::PassInfoMixin<BoundedLoopEpochPass> {

@@ -11,6 +11,8 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/StringSaver.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -27,6 +29,16 @@ namespace {
 
 const TargetDescription& HostTarget() {
   static const TargetDescription target = [] {
+    // SPINDLE_LLVM_OPTIONS passes LLVM's own command-line options, e.g.
+    // "-pass-remarks-missed=loop-vectorize", for tuning.
+    if (const char* options = std::getenv("SPINDLE_LLVM_OPTIONS"); options && *options) {
+      const std::string line = std::string("spindle-llvm ") + options;
+      llvm::SmallVector<const char*, 8> argv;
+      llvm::BumpPtrAllocator allocator;
+      llvm::StringSaver saver(allocator);
+      llvm::cl::TokenizeGNUCommandLine(line, saver, argv);
+      llvm::cl::ParseCommandLineOptions(int(argv.size()), argv.data());
+    }
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
     TargetDescription description;

@@ -26,6 +26,7 @@ using native::VmContext;
 constexpr size_t kHelperTrap = offsetof(RuntimeHelpers, trap);
 constexpr size_t kHelperTrapAtIndex = offsetof(RuntimeHelpers, trap_at_index);
 constexpr size_t kHelperCallFunction = offsetof(RuntimeHelpers, call_function);
+constexpr size_t kHelperStackLimitReached = offsetof(RuntimeHelpers, stack_limit_reached);
 constexpr size_t kVmInstance = offsetof(VmContext, instance);
 
 std::vector<ValType> BlockParams(const Module& module, const BlockType& block) {
@@ -120,15 +121,7 @@ void FunctionTranslator::EmitPrologue() {
   }
 
   builder_.SetInsertPoint(body);
-  llvm::Metadata* rsp = llvm::MDString::get(context, "rsp");
-  llvm::Value* stack_pointer = builder_.CreateIntrinsic(
-      llvm::Intrinsic::read_register, {env_.i64},
-      {llvm::MetadataAsValue::get(context, llvm::MDNode::get(context, {rsp}))});
-  // Not invariant: a runtime may run one instance on several threads.
-  llvm::Value* stack_limit =
-      builder_.CreateLoad(env_.i64, FieldAddress(vmctx_, native::kVmStackLimit));
-  TrapIf(builder_.CreateICmpULT(stack_pointer, stack_limit), TrapKind::kCallStackExhausted);
-  EmitEpochCheck();
+  EmitLimitCheck();
 
   Frame frame;
   frame.kind = FrameKind::kFunction;
@@ -279,7 +272,7 @@ void FunctionTranslator::PushFrame(FrameKind kind, const BlockType& block_type) 
       stack_.resize(frame.height);
       for (llvm::PHINode* phi : frame.label_phis) Push(phi);
       frames_.push_back(std::move(frame));
-      EmitEpochCheck();
+      EmitLimitCheck();
       return;
     }
     case FrameKind::kIf: {
@@ -403,17 +396,34 @@ void FunctionTranslator::BecomeUnreachable() {
   dead_depth_ = 0;
 }
 
-void FunctionTranslator::EmitEpochCheck() {
-  llvm::LoadInst* epoch =
-      builder_.CreateAlignedLoad(env_.i64, InvariantField(native::kVmEpoch, env_.ptr),
-                                 llvm::Align(8));
-  epoch->setAtomic(llvm::AtomicOrdering::Monotonic);
-  epoch->setMetadata(env_.context().getMDKindID(kEpochCheckMetadata),
-                     llvm::MDNode::get(env_.context(), {}));
-  llvm::LoadInst* deadline =
-      builder_.CreateLoad(env_.i64, FieldAddress(vmctx_, native::kVmEpochDeadline));
-  deadline->setMetadata(llvm::LLVMContext::MD_tbaa, vmctx_access_);
-  TrapIf(builder_.CreateICmpUGE(epoch, deadline), TrapKind::kInterrupted);
+// One compare covers the stack limit and interruption: the runtime stores
+// kInterruptRequested into the limit to interrupt (native_abi.h), as V8
+// does with its stack guard. Atomic, so that LLVM reloads it every time.
+// The helper decides which trap it is and never returns, so the check costs
+// no registers: like every trap, it leaves the function.
+void FunctionTranslator::EmitLimitCheck() {
+  llvm::LLVMContext& context = env_.context();
+  llvm::Metadata* rsp = llvm::MDString::get(context, "rsp");
+  llvm::Value* stack_pointer = builder_.CreateIntrinsic(
+      llvm::Intrinsic::read_register, {env_.i64},
+      {llvm::MetadataAsValue::get(context, llvm::MDNode::get(context, {rsp}))});
+  llvm::LoadInst* limit = builder_.CreateAlignedLoad(
+      env_.i64, FieldAddress(vmctx_, native::kVmStackLimit), llvm::Align(8));
+  limit->setAtomic(llvm::AtomicOrdering::Monotonic);
+  limit->setMetadata(context.getMDKindID(kEpochCheckMetadata), llvm::MDNode::get(context, {}));
+  if (!limit_reached_) {
+    limit_reached_ = llvm::BasicBlock::Create(context, "limit.reached", function_);
+    llvm::IRBuilderBase::InsertPointGuard guard(builder_);
+    builder_.SetInsertPoint(limit_reached_);
+    auto* call = llvm::cast<llvm::CallInst>(
+        CallHelper(kHelperStackLimitReached, env_.void_type, {vmctx_}));
+    call->setDoesNotReturn();
+    call->setCannotMerge();
+    builder_.CreateUnreachable();
+  }
+  llvm::BasicBlock* next = NewBlock("ok");
+  BranchUnlikely(builder_.CreateICmpULT(stack_pointer, limit), limit_reached_, next);
+  StartBlock(next);
 }
 
 llvm::BasicBlock* FunctionTranslator::NewBlock(const char* name) {

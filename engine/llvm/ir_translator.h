@@ -63,7 +63,7 @@ class FunctionTranslator {
   // label phis (the top of the stack, which stays in place).
   void AddBranchIncoming(Frame& frame);
   void BecomeUnreachable();
-  void EmitEpochCheck();
+  void EmitLimitCheck();  // stack limit and interruption, at entry and loop headers
   llvm::BasicBlock* NewBlock(const char* name);
   void StartBlock(llvm::BasicBlock* block);
 
@@ -156,6 +156,7 @@ class FunctionTranslator {
   std::unordered_map<uint32_t, llvm::Value*> global_cells_;
   std::array<llvm::BasicBlock*, 32> trap_blocks_{};
   llvm::BasicBlock* dynamic_trap_ = nullptr;  // traps with a helper's TrapKind
+  llvm::BasicBlock* limit_reached_ = nullptr;  // calls helpers->stack_limit_reached
   llvm::PHINode* dynamic_trap_kind_ = nullptr;
   llvm::MDNode* unlikely_weights_ = nullptr;
   llvm::MDNode* linear_memory_access_ = nullptr;  // TBAA tags (see the constructor)

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csetjmp>
 #include <cstring>
 
@@ -12,9 +13,9 @@
 namespace spindle::native {
 namespace {
 
-// Compiled code compares rsp against this in every prologue. The margin
-// below it is left for host functions and the signal handler.
 constexpr uintptr_t kHostStackReserve = 256 * 1024;
+
+}  // namespace
 
 uintptr_t ThreadStackLimit() {
   static thread_local uintptr_t limit = [] {
@@ -35,8 +36,6 @@ uintptr_t ThreadStackLimit() {
   return limit;
 }
 
-}  // namespace
-
 TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* slots,
                  interp::TrapDetails& details) {
   Instance* instance = function->instance;
@@ -48,9 +47,17 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
     details.message = "no native entry for this function type";
     return TrapKind::kHostError;
   }
-  vmctx->epoch_deadline = store.epoch_deadline();
-  vmctx->stack_limit = ThreadStackLimit();
+  const uint64_t deadline = store.epoch_deadline();
+  std::atomic_ref<uint64_t>(vmctx->epoch_deadline).store(deadline, std::memory_order_relaxed);
   vmctx->host_trap = 0;
+  // Registered, IncrementEpoch will interrupt this call; a deadline that
+  // passed before is caught here (the mutex orders the two).
+  Engine& engine = store.engine();
+  engine.RegisterNativeExecution(vmctx, ThreadStackLimit());
+  if (engine.epoch() >= deadline) {
+    std::atomic_ref<uintptr_t>(vmctx->stack_limit)
+        .store(kInterruptRequested, std::memory_order_seq_cst);
+  }
 
   sigjmp_buf jump;
   sigjmp_buf* const saved_jump = state.jump;
@@ -76,6 +83,7 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
     vmctx->host_trap = 0;
   }
   --state.entry_depth;
+  engine.UnregisterNativeExecution(vmctx);
   state.jump = saved_jump;
   state.in_guest = saved_in_guest;
   state.guard_begin = saved_guard_begin;

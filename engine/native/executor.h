@@ -18,6 +18,11 @@ namespace spindle::native {
 TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* slots,
                  interp::TrapDetails& details);
 
+// The lowest rsp compiled code may reach on this thread: 256 KiB above the
+// bottom of its stack, which is left for host functions and the signal
+// handler.
+uintptr_t ThreadStackLimit();
+
 // Calls any function from wasm code of `caller`: a host function, a wasm
 // function of an interpreted instance, or one of a native instance.
 // `slots` may be anywhere (compiled code keeps them on the native stack).

@@ -1,5 +1,6 @@
 #include "engine/native/helpers.h"
 
+#include <atomic>
 #include <csetjmp>
 #include <string>
 
@@ -33,14 +34,32 @@ Instance& InstanceOf(VmContext* vmctx) { return *static_cast<Instance*>(vmctx->i
   Unwind(static_cast<TrapKind>(kind), __builtin_return_address(0));
 }
 
+// An interruption request is only stored once the deadline has come, so
+// a context whose deadline has not come ran out of stack.
+[[noreturn]] void StackLimitReached(VmContext* vmctx) {
+  const bool expired = __atomic_load_n(vmctx->epoch, __ATOMIC_SEQ_CST) >=
+                       std::atomic_ref<uint64_t>(vmctx->epoch_deadline).load(std::memory_order_relaxed);
+  Unwind(expired ? TrapKind::kInterrupted : TrapKind::kCallStackExhausted,
+         __builtin_return_address(0));
+}
+
 uint32_t CallFunction(VmContext* vmctx, void* function, uint64_t* slots) {
   Instance& instance = InstanceOf(vmctx);
   Store& store = instance.store();
   interp::TrapDetails details;
   const TrapKind kind = CallFromWasm(*tls_exec_state, store, &instance,
                                      static_cast<Function*>(function), slots, details);
-  // A host function may have moved the deadline.
-  vmctx->epoch_deadline = store.epoch_deadline();
+  // A host function may have moved the deadline; an interruption request
+  // for the old one is taken back, then checked again so that a request
+  // for the new one cannot be lost in between.
+  const uint64_t deadline = store.epoch_deadline();
+  std::atomic_ref<uint64_t>(vmctx->epoch_deadline).store(deadline, std::memory_order_relaxed);
+  std::atomic_ref<uintptr_t> stack_limit(vmctx->stack_limit);
+  if (stack_limit.load(std::memory_order_relaxed) == kInterruptRequested &&
+      store.engine().epoch() < deadline) {
+    stack_limit.store(ThreadStackLimit(), std::memory_order_seq_cst);
+    if (store.engine().epoch() >= deadline) stack_limit.store(kInterruptRequested);
+  }
   if (kind != TrapKind::kNone) SetPendingTrapDetails(std::move(details));
   return static_cast<uint32_t>(kind);
 }
@@ -95,7 +114,7 @@ constexpr RuntimeHelpers kHelpers = {
     &Trap,           &TrapAtIndex,     &CallFunction,     &MemorySize,
     &MemoryGrow,     &MemoryFillHelper, &MemoryCopyHelper, &MemoryInitHelper,
     &DataDrop,       &TableGrow,       &TableFillHelper,  &TableCopyHelper,
-    &TableInitHelper, &ElemDrop,
+    &TableInitHelper, &ElemDrop,      &StackLimitReached,
 };
 
 }  // namespace

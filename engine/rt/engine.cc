@@ -1,6 +1,9 @@
 #include "engine/rt/engine.h"
 
+#include <algorithm>
+
 #include "engine/rt/memory.h"
+#include "engine/rt/native_abi.h"
 #include "engine/rt/signals.h"
 
 namespace spindle {
@@ -12,6 +15,37 @@ Engine::Engine(EngineConfig config)
 }
 
 Engine::~Engine() = default;
+
+void Engine::IncrementEpoch() {
+  const uint64_t epoch = epoch_.fetch_add(1, std::memory_order_seq_cst) + 1;
+  std::lock_guard<std::mutex> lock(native_mutex_);
+  for (native::VmContext* vmctx : native_executions_) {
+    if (epoch >= std::atomic_ref<uint64_t>(vmctx->epoch_deadline).load(std::memory_order_relaxed)) {
+      std::atomic_ref<uintptr_t>(vmctx->stack_limit)
+          .store(native::kInterruptRequested, std::memory_order_seq_cst);
+    }
+  }
+}
+
+void Engine::RegisterNativeExecution(native::VmContext* vmctx, uintptr_t stack_limit) {
+  std::lock_guard<std::mutex> lock(native_mutex_);
+  if (std::find(native_executions_.begin(), native_executions_.end(), vmctx) ==
+      native_executions_.end()) {
+    std::atomic_ref<uintptr_t>(vmctx->stack_limit).store(stack_limit, std::memory_order_relaxed);
+  }
+  native_executions_.push_back(vmctx);
+}
+
+void Engine::UnregisterNativeExecution(native::VmContext* vmctx) {
+  std::lock_guard<std::mutex> lock(native_mutex_);
+  // The innermost registration of a nested call is the last one.
+  for (size_t i = native_executions_.size(); i-- > 0;) {
+    if (native_executions_[i] == vmctx) {
+      native_executions_.erase(native_executions_.begin() + ptrdiff_t(i));
+      return;
+    }
+  }
+}
 
 size_t Engine::TypeHash::operator()(const FuncType& type) const {
   size_t hash = type.params.size() * 31 + type.results.size();

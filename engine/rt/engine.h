@@ -53,6 +53,10 @@ struct EngineConfig {
   uint64_t keep_resident_bytes = 16ull << 20;
 };
 
+namespace native {
+struct VmContext;
+}
+
 class Engine {
  public:
   explicit Engine(EngineConfig config = {});
@@ -66,14 +70,24 @@ class Engine {
   // valid for the Engine's lifetime.
   const FuncType* InternType(const FuncType& type);
 
-  // Interruption: guests check the epoch at loop back-edges and calls, and
-  // trap once it reaches their store's deadline. Safe from any thread and
-  // from signal handlers.
-  void IncrementEpoch() { epoch_.fetch_add(1, std::memory_order_relaxed); }
+  // Interruption: the interpreter checks the epoch at loop back-edges and
+  // calls, and traps once it reaches its store's deadline. Compiled code
+  // compares only rsp with VmContext::stack_limit, so IncrementEpoch also
+  // stores kInterruptRequested there for every running native execution
+  // whose deadline has come. Safe from any thread; not from signal handlers
+  // (it takes a mutex).
+  void IncrementEpoch();
   uint64_t epoch() const { return epoch_.load(std::memory_order_relaxed); }
   const std::atomic<uint64_t>* epoch_counter() const { return &epoch_; }
 
   MemoryPool& memory_pool() { return *memory_pool_; }
+
+  // The VmContexts with compiled code running (native::Execute registers
+  // around each call; nested calls register again). The first registration
+  // of a context stores `stack_limit` into it, dropping a stale
+  // interruption request, atomically with respect to IncrementEpoch.
+  void RegisterNativeExecution(native::VmContext* vmctx, uintptr_t stack_limit);
+  void UnregisterNativeExecution(native::VmContext* vmctx);
 
  private:
   struct TypeHash {
@@ -82,6 +96,8 @@ class Engine {
 
   EngineConfig config_;
   std::atomic<uint64_t> epoch_{0};
+  std::mutex native_mutex_;
+  std::vector<native::VmContext*> native_executions_;
   std::mutex types_mutex_;
   std::unordered_map<FuncType, std::unique_ptr<FuncType>, TypeHash> types_;
   std::unique_ptr<MemoryPool> memory_pool_;

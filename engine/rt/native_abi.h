@@ -14,7 +14,7 @@
 
 namespace spindle::native {
 
-inline constexpr uint32_t kAbiVersion = 2;
+inline constexpr uint32_t kAbiVersion = 3;
 
 // ---------------------------------------------------------------------------
 // Calling conventions (x86-64 System V underneath, ccc in LLVM terms)
@@ -92,6 +92,10 @@ struct RuntimeHelpers {
   uint32_t (*table_init)(VmContext* vmctx, uint32_t segment, uint32_t table, uint32_t dst,
                          uint32_t src, uint32_t length);
   void (*elem_drop)(VmContext* vmctx, uint32_t segment);
+
+  // Called when rsp < VmContext::stack_limit; never returns: traps with
+  // kInterrupted if the deadline has come, else kCallStackExhausted.
+  void (*stack_limit_reached)(VmContext* vmctx);
 };
 
 // One per instance running compiled code; the first parameter of every
@@ -100,7 +104,13 @@ struct VmContext {
   uint8_t* memory_base;              // memory 0, or null; never moves (guard reservation)
   const uint64_t* epoch;             // the engine's epoch counter, read atomically (relaxed)
   uint64_t epoch_deadline;           // trap with kInterrupted once *epoch >= this
-  uintptr_t stack_limit;             // trap with kCallStackExhausted when rsp < this
+  // Compiled code calls helpers->stack_limit_reached when rsp < this, at
+  // every function entry and loop header. It is the thread's stack limit,
+  // or kInterruptRequested: the runtime interrupts compiled code by storing
+  // that (Engine::IncrementEpoch), so one compare serves both checks. A
+  // request is only ever stored when the deadline has come, and taken back
+  // when a call starts afresh or the deadline moves.
+  uintptr_t stack_limit;
   uint64_t* const* globals;          // per global index: its 64-bit cell (i32/f32 zero-extended)
   void* const* functions;            // per function index: Function*
   TableView* const* tables;          // per table index
@@ -110,6 +120,8 @@ struct VmContext {
   void* runtime;                     // runtime-private per-instance state
   uint32_t host_trap;                // TrapKind a typed host entry reported, else 0
 };
+
+inline constexpr uintptr_t kInterruptRequested = UINTPTR_MAX;
 
 inline constexpr size_t kVmMemoryBase = offsetof(VmContext, memory_base);
 inline constexpr size_t kVmEpoch = offsetof(VmContext, epoch);

@@ -224,6 +224,7 @@ bool NativeInstance::Build(const std::vector<uint8_t>& wasm,
   helpers_.table_copy = TableCopy;
   helpers_.table_init = TableInit;
   helpers_.elem_drop = ElemDrop;
+  helpers_.stack_limit_reached = StackLimitReached;
 
   vmctx_.memory_base = memory_;
   vmctx_.epoch = &epoch_;
@@ -267,9 +268,12 @@ NativeInstance::Outcome NativeInstance::Call(const std::string& export_name,
   EXPECT_EQ(args.size(), type.params.size()) << export_name;
   args.resize(std::max({args.size(), type.results.size(), size_t(1)}));
 
-  // 1 MiB of this thread's stack for wasm frames.
+  // 1 MiB of this thread's stack for wasm frames. A deadline that has
+  // passed is requested as the runtime does: through the limit.
   char here;
-  vmctx_.stack_limit = reinterpret_cast<uintptr_t>(&here) - (1u << 20);
+  vmctx_.stack_limit = epoch_ >= vmctx_.epoch_deadline
+                           ? native::kInterruptRequested
+                           : reinterpret_cast<uintptr_t>(&here) - (1u << 20);
   sigjmp_buf jump;
   sigjmp_buf* outer = current_jump;
   current_jump = &jump;
@@ -286,6 +290,12 @@ NativeInstance::Outcome NativeInstance::Call(const std::string& export_name,
 
 void NativeInstance::Trap(native::VmContext*, uint32_t kind) {
   siglongjmp(*current_jump, int(kind));
+}
+
+void NativeInstance::StackLimitReached(native::VmContext* vmctx) {
+  NativeInstance& self = From(vmctx);
+  Trap(vmctx, uint32_t(self.epoch_ >= vmctx->epoch_deadline ? TrapKind::kInterrupted
+                                                             : TrapKind::kCallStackExhausted));
 }
 
 void NativeInstance::TrapAtIndex(native::VmContext*, uint32_t kind, uint32_t) {

@@ -90,6 +90,7 @@ class NativeInstance {
   static uint32_t TableInit(native::VmContext* vmctx, uint32_t segment, uint32_t table,
                             uint32_t dst, uint32_t src, uint32_t length);
   static void ElemDrop(native::VmContext* vmctx, uint32_t segment);
+  [[noreturn]] static void StackLimitReached(native::VmContext* vmctx);
 
   using EntryThunk = void (*)(const void*, native::VmContext*, uint64_t*);
   EntryThunk EntryFor(uint32_t type_index) const;

@@ -107,6 +107,16 @@ TEST(NativeTier, EpochInterruptsLoopsAndRecursion) {
     });
     EXPECT_EQ(fixture.Trap(export_name, args), TrapKind::kInterrupted) << export_name;
     ticker.join();
+    // The request is the old call's: with a new deadline the instance runs.
+    fixture.store.SetEpochDeadline(1000);
+    const bool traps = fixture_name == "traps";
+    EXPECT_EQ(fixture.Trap(traps ? "size" : "fib", traps ? std::vector<Value>{}
+                                                       : std::vector<Value>{Value::I64(10)}),
+              TrapKind::kNone)
+        << export_name;
+    // A deadline that passed before the call interrupts at once.
+    fixture.store.SetEpochDeadline(0);
+    EXPECT_EQ(fixture.Trap(export_name, args), TrapKind::kInterrupted) << export_name;
   }
 }
 
