@@ -2,12 +2,21 @@
 
 #include <vector>
 
+#include <llvm/Analysis/AssumptionCache.h>
 #include <llvm/Analysis/LoopInfo.h>
 #include <llvm/Analysis/ScalarEvolution.h>
+#include <llvm/Analysis/ScalarEvolutionExpressions.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/ValueHandle.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
+#include <llvm/Transforms/Utils/LoopSimplify.h>
+#include <llvm/Transforms/Utils/ScalarEvolutionExpander.h>
+
+#include "engine/llvm/loop_versioning.h"
 
 namespace spindle::aot {
 namespace {
@@ -57,31 +66,92 @@ void RemoveLimitCheck(const LimitCheck& check) {
   }
 }
 
+// The limit checks of `loop` in the translator's shape (possibly none).
+std::vector<LimitCheck> LimitChecksIn(const llvm::Loop& loop, unsigned marker) {
+  std::vector<LimitCheck> checks;
+  for (llvm::BasicBlock* block : loop.blocks()) {
+    for (llvm::Instruction& instruction : *block) {
+      auto* load = llvm::dyn_cast<llvm::LoadInst>(&instruction);
+      if (!load || !load->getMetadata(marker)) continue;
+      if (LimitCheck check = FindLimitCheck(load, loop); check.branch) checks.push_back(check);
+    }
+  }
+  return checks;
+}
+
+// For a loop whose trip count SCEV can express but not bound by a constant:
+// a preheader condition "this entry runs few enough iterations", or null.
+// Divisions are left out: a loop entered often for a few iterations would
+// pay more for the division than the checks cost.
+llvm::Value* FewTripsCondition(llvm::Loop& loop, uint64_t max_trips,
+                               llvm::ScalarEvolution& evolution,
+                               const llvm::DataLayout& layout) {
+  llvm::BasicBlock* preheader = loop.getLoopPreheader();
+  if (!preheader) return nullptr;
+  // The bound from the exits SCEV understands: the checks only leave early.
+  const llvm::SCEV* count = evolution.getSymbolicMaxBackedgeTakenCount(&loop);
+  if (llvm::isa<llvm::SCEVCouldNotCompute>(count) || !count->getType()->isIntegerTy()) {
+    return nullptr;
+  }
+  if (llvm::SCEVExprContains(count, [](const llvm::SCEV* s) {
+        return llvm::isa<llvm::SCEVUDivExpr>(s);
+      })) {
+    return nullptr;
+  }
+  llvm::SCEVExpander expander(evolution, layout, "trips");
+  llvm::Instruction* at = preheader->getTerminator();
+  if (!expander.isSafeToExpandAt(count, at)) return nullptr;
+  llvm::Value* value = expander.expandCodeFor(count, count->getType(), at);
+  llvm::IRBuilder<> builder(at);
+  const unsigned bits = count->getType()->getIntegerBitWidth();
+  if (bits < 64 && max_trips >> bits) return builder.getTrue();
+  return builder.CreateICmpULT(value, llvm::ConstantInt::get(count->getType(), max_trips));
+}
+
 }  // namespace
 
 llvm::PreservedAnalyses BoundedLoopEpochPass::run(llvm::Function& function,
                                                   llvm::FunctionAnalysisManager& analyses) {
-  const unsigned epoch_kind = function.getContext().getMDKindID(kEpochCheckMetadata);
+  const unsigned marker = function.getContext().getMDKindID(kEpochCheckMetadata);
   auto& loops = analyses.getResult<llvm::LoopAnalysis>(function);
   auto& evolution = analyses.getResult<llvm::ScalarEvolutionAnalysis>(function);
+  auto& dominators = analyses.getResult<llvm::DominatorTreeAnalysis>(function);
+  auto& assumptions = analyses.getResult<llvm::AssumptionAnalysis>(function);
+  const llvm::DataLayout& layout = function.getParent()->getDataLayout();
 
   // Decide for every loop first: removing a check changes what SCEV knows.
   std::vector<LimitCheck> removable;
+  std::vector<llvm::Loop*> symbolic;
   for (llvm::Loop* loop : loops.getLoopsInPreorder()) {
     if (!loop->isInnermost()) continue;
+    const uint64_t size = InstructionCount(*loop);
     const uint64_t max_trips = evolution.getSmallConstantMaxTripCount(loop);
-    if (max_trips == 0 || max_trips * InstructionCount(*loop) > kInstructionBudget) continue;
-    for (llvm::BasicBlock* block : loop->blocks()) {
-      for (llvm::Instruction& instruction : *block) {
-        auto* load = llvm::dyn_cast<llvm::LoadInst>(&instruction);
-        if (!load || !load->getMetadata(epoch_kind)) continue;
-        if (LimitCheck check = FindLimitCheck(load, *loop); check.branch) {
-          removable.push_back(check);
-        }
-      }
+    if (max_trips != 0 && max_trips * size <= kInstructionBudget) {
+      std::vector<LimitCheck> checks = LimitChecksIn(*loop, marker);
+      removable.insert(removable.end(), checks.begin(), checks.end());
+    } else if (size <= kInstructionBudget) {
+      symbolic.push_back(loop);
     }
   }
-  if (removable.empty()) return llvm::PreservedAnalyses::all();
+  // A loop with a run-time trip count gets a copy without checks for the
+  // entries that run few enough iterations.
+  bool versioned = false;
+  for (llvm::Loop* loop : symbolic) {
+    if (LimitChecksIn(*loop, marker).empty()) continue;
+    llvm::simplifyLoop(loop, &dominators, &loops, &evolution, &assumptions, nullptr, false);
+    llvm::Value* few = FewTripsCondition(*loop, kInstructionBudget / InstructionCount(*loop),
+                                         evolution, layout);
+    if (!few) continue;
+    if (!llvm::isa<llvm::Constant>(few)) {
+      VersionLoop(*loop, loop->getLoopPreheader(), few, "few_trips", dominators, loops, evolution);
+      versioned = true;
+    }
+    std::vector<LimitCheck> checks = LimitChecksIn(*loop, marker);
+    removable.insert(removable.end(), checks.begin(), checks.end());
+  }
+  if (removable.empty()) {
+    return versioned ? llvm::PreservedAnalyses::none() : llvm::PreservedAnalyses::all();
+  }
   std::vector<llvm::WeakVH> continuations;
   for (const LimitCheck& check : removable) {
     RemoveLimitCheck(check);

@@ -1,5 +1,7 @@
 #include "engine/llvm/loop_address_rebase.h"
 
+#include "engine/llvm/loop_versioning.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -170,43 +172,6 @@ std::optional<WrapBound> BoundFor(const AffineAccess& access, uint64_t trips) {
   return WrapBound{uint64_t(minimum), uint64_t(maximum)};
 }
 
-// `loop` becomes the copy entered when `condition` holds; the returned clone
-// of its original code runs otherwise.
-llvm::Loop* VersionLoop(llvm::Loop& loop, llvm::BasicBlock* check, llvm::Value* condition,
-                 llvm::DominatorTree& dominators, llvm::LoopInfo& loops) {
-  llvm::BasicBlock* preheader = llvm::SplitBlock(check, check->getTerminator(), &dominators,
-                                                 &loops, nullptr, "rebase.ph");
-  llvm::SmallVector<llvm::BasicBlock*, 4> exits;
-  loop.getUniqueExitBlocks(exits);
-  llvm::SmallVector<llvm::BasicBlock*, 8> clone_blocks;
-  llvm::ValueToValueMapTy map;
-  llvm::Loop* fallback = llvm::cloneLoopWithPreheader(preheader, check, &loop, map, ".wrap",
-                                                      &loops, &dominators, clone_blocks);
-  llvm::remapInstructionsInBlocks(clone_blocks, map);
-
-  llvm::Instruction* old_terminator = check->getTerminator();
-  llvm::BranchInst::Create(preheader, fallback->getLoopPreheader(), condition, old_terminator);
-  old_terminator->eraseFromParent();
-
-  // Exits now have the fallback's exiting blocks as predecessors too (LCSSA
-  // put every value used outside the loop into these phis).
-  for (llvm::BasicBlock* exit : exits) {
-    for (llvm::PHINode& phi : exit->phis()) {
-      const unsigned incoming = phi.getNumIncomingValues();
-      for (unsigned i = 0; i < incoming; ++i) {
-        llvm::BasicBlock* from = phi.getIncomingBlock(i);
-        if (!loop.contains(from)) continue;
-        llvm::Value* value = phi.getIncomingValue(i);
-        if (llvm::Value* mapped = map.lookup(value)) value = mapped;
-        phi.addIncoming(value, llvm::cast<llvm::BasicBlock>(map[from]));
-      }
-    }
-    llvm::BasicBlock* idom = dominators.getNode(exit)->getIDom()->getBlock();
-    dominators.changeImmediateDominator(exit, dominators.findNearestCommonDominator(idom, check));
-  }
-  return fallback;
-}
-
 bool RebaseLoop(llvm::Loop& loop, llvm::ScalarEvolution& evolution,
                 llvm::DominatorTree& dominators, llvm::LoopInfo& loops,
                 llvm::AssumptionCache& assumptions, const llvm::DataLayout& layout) {
@@ -251,7 +216,6 @@ bool RebaseLoop(llvm::Loop& loop, llvm::ScalarEvolution& evolution,
   for (auto& [wrap_base, bound] : bounds) {
     if (wrap_base && !expander.isSafeToExpandAt(wrap_base, check_point)) return false;
   }
-  llvm::formLCSSA(loop, dominators, &loops, &evolution);
 
   // The check: every wrap base within its bounds.
   llvm::IRBuilder<> builder(check_point);
@@ -271,7 +235,7 @@ bool RebaseLoop(llvm::Loop& loop, llvm::ScalarEvolution& evolution,
     }
   }
   if (!llvm::isa<llvm::Constant>(condition)) {
-    llvm::Loop* fallback = VersionLoop(loop, check, condition, dominators, loops);
+    llvm::Loop* fallback = VersionLoop(loop, check, condition, "rebase", dominators, loops, evolution);
     // It runs only for addresses at the top of the 32-bit space: not worth
     // the code a vectorized copy would take.
     llvm::addStringMetadataToLoop(fallback, "llvm.loop.vectorize.enable", 0);

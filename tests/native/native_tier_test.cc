@@ -97,6 +97,7 @@ TEST(NativeTier, EpochInterruptsLoopsAndRecursion) {
        std::vector<std::tuple<std::string, std::string, std::vector<Value>>>{
            {"traps", "loop_forever", {}},
            {"traps", "loop_forever_around_bounded", {}},
+           {"traps", "count_to", {Value::I32(0x7fffffff)}},
            {"reactor", "fib", {Value::I64(60)}}}) {
     NativeFixture fixture(fixture_name);
     fixture.Instantiate();
