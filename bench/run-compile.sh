@@ -35,6 +35,8 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
 
 SPINDLE="$REPO_DIR/build-release/bin/spindle"
 JOBS=2,1
@@ -46,28 +48,22 @@ OUT_FILE=""
 MODULES=()
 LOAD_ONLY=0
 
-die() { echo "run-compile: error: $*" >&2; exit 2; }
-note() { echo "run-compile: $*" >&2; }
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --spindle)    [[ $# -ge 2 ]] || die "--spindle needs a value"; SPINDLE=$2; shift 2 ;;
-        --jobs)       [[ $# -ge 2 ]] || die "--jobs needs a value"; JOBS=$2; shift 2 ;;
-        --runs)       [[ $# -ge 2 ]] || die "--runs needs a value"; RUNS=$2; shift 2 ;;
-        --large-runs) [[ $# -ge 2 ]] || die "--large-runs needs a value"; LARGE_RUNS=$2; shift 2 ;;
-        --hello)      [[ $# -ge 2 ]] || die "--hello needs a value"; HELLO=$2; shift 2 ;;
-        --load-runs)  [[ $# -ge 2 ]] || die "--load-runs needs a value"; LOAD_RUNS=$2; shift 2 ;;
-        --out)        [[ $# -ge 2 ]] || die "--out needs a value"; OUT_FILE=$2; shift 2 ;;
+        --spindle)    need_value "$@"; SPINDLE=$2; shift 2 ;;
+        --jobs)       need_value "$@"; JOBS=$2; shift 2 ;;
+        --runs)       need_value "$@"; RUNS=$2; shift 2 ;;
+        --large-runs) need_value "$@"; LARGE_RUNS=$2; shift 2 ;;
+        --hello)      need_value "$@"; HELLO=$2; shift 2 ;;
+        --load-runs)  need_value "$@"; LOAD_RUNS=$2; shift 2 ;;
+        --out)        need_value "$@"; OUT_FILE=$2; shift 2 ;;
         --load-only)  LOAD_ONLY=1; shift ;;
         -h|--help)    usage; exit 0 ;;
         -*)           usage >&2; die "unknown option: $1" ;;
         *)            MODULES+=("$1"); shift ;;
     esac
 done
-for v in RUNS LARGE_RUNS LOAD_RUNS; do
-    [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "${v,,} must be a positive integer, got '${!v}'"
-done
+for v in RUNS LARGE_RUNS LOAD_RUNS; do require_positive_int "${v,,}" "${!v}"; done
 [[ -x "$SPINDLE" ]] || die "no spindle binary at '$SPINDLE' (build it, or pass --spindle PATH)"
 BIN_DIR="$(cd "$(dirname "$SPINDLE")" && pwd)"
 BUILD_DIR="$(dirname "$BIN_DIR")"
@@ -205,9 +201,4 @@ fi
     cat "$LOAD_MD"
 } >"$TMP_DIR/report.md"
 
-cat "$TMP_DIR/report.md"
-if [[ -n "$OUT_FILE" ]]; then
-    mkdir -p "$(dirname "$OUT_FILE")"
-    cp "$TMP_DIR/report.md" "$OUT_FILE"
-    note "report written to $OUT_FILE"
-fi
+emit_report "$TMP_DIR/report.md" "$OUT_FILE"

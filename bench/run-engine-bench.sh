@@ -21,6 +21,8 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
 
 BUILD_DIR="$REPO_DIR/build-release"
 DO_BUILD=1
@@ -31,25 +33,21 @@ JSON_FILE=""
 OUT_FILE=""
 EXTRA=()
 
-die() { echo "run-engine-bench: error: $*" >&2; exit 2; }
-note() { echo "run-engine-bench: $*" >&2; }
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --build-dir)   [[ $# -ge 2 ]] || die "--build-dir needs a value"; BUILD_DIR=$2; shift 2 ;;
+        --build-dir)   need_value "$@"; BUILD_DIR=$2; shift 2 ;;
         --no-build)    DO_BUILD=0; shift ;;
-        --filter)      [[ $# -ge 2 ]] || die "--filter needs a value"; FILTER=$2; shift 2 ;;
-        --repetitions) [[ $# -ge 2 ]] || die "--repetitions needs a value"; REPETITIONS=$2; shift 2 ;;
-        --min-time)    [[ $# -ge 2 ]] || die "--min-time needs a value"; MIN_TIME=$2; shift 2 ;;
-        --json)        [[ $# -ge 2 ]] || die "--json needs a value"; JSON_FILE=$2; shift 2 ;;
-        --out)         [[ $# -ge 2 ]] || die "--out needs a value"; OUT_FILE=$2; shift 2 ;;
+        --filter)      need_value "$@"; FILTER=$2; shift 2 ;;
+        --repetitions) need_value "$@"; REPETITIONS=$2; shift 2 ;;
+        --min-time)    need_value "$@"; MIN_TIME=$2; shift 2 ;;
+        --json)        need_value "$@"; JSON_FILE=$2; shift 2 ;;
+        --out)         need_value "$@"; OUT_FILE=$2; shift 2 ;;
         -h|--help)     usage; exit 0 ;;
         --)            shift; EXTRA=("$@"); break ;;
         *)             usage >&2; die "unknown argument: $1" ;;
     esac
 done
-[[ "$REPETITIONS" =~ ^[1-9][0-9]*$ ]] || die "--repetitions must be a positive integer, got '$REPETITIONS'"
+require_positive_int --repetitions "$REPETITIONS"
 [[ "$MIN_TIME" =~ ^[0-9]*\.?[0-9]+$ ]] || die "--min-time must be a number of seconds, got '$MIN_TIME'"
 command -v python3 >/dev/null 2>&1 || die "python3 is needed to format the table"
 
@@ -156,9 +154,4 @@ if skipped:
     for s in skipped:
         print(f"- **skipped** {s}")
 PY
-cat "$TMP_DIR/report.md"
-if [[ -n "$OUT_FILE" ]]; then
-    mkdir -p "$(dirname "$OUT_FILE")"
-    cp "$TMP_DIR/report.md" "$OUT_FILE"
-    note "report written to $OUT_FILE"
-fi
+emit_report "$TMP_DIR/report.md" "$OUT_FILE"

@@ -43,6 +43,8 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
 
 RUNS=3
 SPINDLE="$REPO_DIR/build/bin/spindle"
@@ -55,26 +57,22 @@ NODE_WASI_RUN="${NODE_WASI_RUN:-$BENCH_DIR/peers/node-wasi-run}"
 SPINDLE_FLAGS="${SPINDLE_FLAGS:-}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-300}"
 
-die() { echo "run-kernels: error: $*" >&2; exit 2; }
-note() { echo "run-kernels: $*" >&2; }
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-
 # ------------------------------------------------------------ arguments
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --runs)      [[ $# -ge 2 ]] || die "--runs needs a value"; RUNS=$2; shift 2 ;;
-        --spindle)   [[ $# -ge 2 ]] || die "--spindle needs a value"; SPINDLE=$2; shift 2 ;;
-        --out)       [[ $# -ge 2 ]] || die "--out needs a value"; OUT_FILE=$2; shift 2 ;;
-        --build-dir) [[ $# -ge 2 ]] || die "--build-dir needs a value"; BUILD_DIR=$2; shift 2 ;;
+        --runs)      need_value "$@"; RUNS=$2; shift 2 ;;
+        --spindle)   need_value "$@"; SPINDLE=$2; shift 2 ;;
+        --out)       need_value "$@"; OUT_FILE=$2; shift 2 ;;
+        --build-dir) need_value "$@"; BUILD_DIR=$2; shift 2 ;;
         --no-build)  DO_BUILD=0; shift ;;
-        --kernels)   [[ $# -ge 2 ]] || die "--kernels needs a value"; ONLY=$2; shift 2 ;;
-        --runners)   [[ $# -ge 2 ]] || die "--runners needs a value"; RUNNER_LIST=$2; shift 2 ;;
+        --kernels)   need_value "$@"; ONLY=$2; shift 2 ;;
+        --runners)   need_value "$@"; RUNNER_LIST=$2; shift 2 ;;
         -h|--help)   usage; exit 0 ;;
         *)           usage >&2; die "unknown argument: $1" ;;
     esac
 done
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, got '$RUNS'"
-[[ "$RUN_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "RUN_TIMEOUT must be a positive integer, got '$RUN_TIMEOUT'"
+require_positive_int --runs "$RUNS"
+require_positive_int RUN_TIMEOUT "$RUN_TIMEOUT"
 read -r -a SPINDLE_FLAG_ARRAY <<<"$SPINDLE_FLAGS"
 
 # ---------------------------------------------------------------- build
@@ -363,12 +361,7 @@ geomean() {
     fi
 } >"$TMP_DIR/report.md"
 
-cat "$TMP_DIR/report.md"
-if [[ -n "$OUT_FILE" ]]; then
-    mkdir -p "$(dirname "$OUT_FILE")"
-    cp "$TMP_DIR/report.md" "$OUT_FILE"
-    note "report written to $OUT_FILE"
-fi
+emit_report "$TMP_DIR/report.md" "$OUT_FILE"
 if [[ $status_all -ne 0 ]]; then
     note "!!! some runs failed or produced wrong checksums (see above)"
 fi

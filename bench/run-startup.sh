@@ -28,6 +28,8 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
 
 SPINDLE="$REPO_DIR/build/bin/spindle"
 RUNS=200
@@ -41,23 +43,19 @@ CC=${CC:-clang-14}
 WASI_SYSROOT=${WASI_SYSROOT:-/usr}
 EXPECTED="hello, world"
 
-die() { echo "run-startup: error: $*" >&2; exit 2; }
-note() { echo "run-startup: $*" >&2; }
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --spindle)   [[ $# -ge 2 ]] || die "--spindle needs a value"; SPINDLE=$2; shift 2 ;;
-        --runs)      [[ $# -ge 2 ]] || die "--runs needs a value"; RUNS=$2; shift 2 ;;
-        --warmup)    [[ $# -ge 2 ]] || die "--warmup needs a value"; WARMUP=$2; shift 2 ;;
-        --build-dir) [[ $# -ge 2 ]] || die "--build-dir needs a value"; BUILD_DIR=$2; shift 2 ;;
-        --json)      [[ $# -ge 2 ]] || die "--json needs a value"; JSON_FILE=$2; shift 2 ;;
-        --out)       [[ $# -ge 2 ]] || die "--out needs a value"; OUT_FILE=$2; shift 2 ;;
+        --spindle)   need_value "$@"; SPINDLE=$2; shift 2 ;;
+        --runs)      need_value "$@"; RUNS=$2; shift 2 ;;
+        --warmup)    need_value "$@"; WARMUP=$2; shift 2 ;;
+        --build-dir) need_value "$@"; BUILD_DIR=$2; shift 2 ;;
+        --json)      need_value "$@"; JSON_FILE=$2; shift 2 ;;
+        --out)       need_value "$@"; OUT_FILE=$2; shift 2 ;;
         -h|--help)   usage; exit 0 ;;
         *)           usage >&2; die "unknown argument: $1" ;;
     esac
 done
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, got '$RUNS'"
+require_positive_int --runs "$RUNS"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "--warmup must be a non-negative integer, got '$WARMUP'"
 command -v hyperfine >/dev/null 2>&1 || die "hyperfine not found (apt-get install hyperfine)"
 command -v python3 >/dev/null 2>&1 || die "python3 is needed to read hyperfine's JSON"
@@ -162,10 +160,5 @@ PY
     fi
 } >"$TMP_DIR/report.md"
 
-cat "$TMP_DIR/report.md"
-if [[ -n "$OUT_FILE" ]]; then
-    mkdir -p "$(dirname "$OUT_FILE")"
-    cp "$TMP_DIR/report.md" "$OUT_FILE"
-    note "report written to $OUT_FILE"
-fi
+emit_report "$TMP_DIR/report.md" "$OUT_FILE"
 exit "$FAILED"

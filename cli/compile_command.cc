@@ -1,6 +1,5 @@
 #include "cli/compile_command.h"
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -35,27 +34,18 @@ int Compile(const CompileOptions& options) {
     // Decoding and validating first gives the usual file and offset errors.
     auto module = CompiledModule::CompileFile(engine, input);
     if (!module.ok()) return Fail(module.error().ToString());
-    const NativeCacheKey key = tier::CacheKey((*module)->bytes(), options.opt_level);
-    const auto started = std::chrono::steady_clock::now();
-    auto artifact = tier::CompileArtifact((*module)->bytes(), key, options.opt_level, options.threads);
-    if (!artifact.ok()) return Fail(input + ": " + artifact.error().message);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string destination = options.output;
-    if (destination.empty()) {
-      destination = options.sibling ? tier::SiblingArtifactPath(input)
-                                    : (options.cache_dir.empty() ? tier::DefaultCacheDir()
-                                                                 : options.cache_dir) +
-                                          "/" + tier::KeyHex(key) + ".swasm";
-    }
-    Status written = tier::WriteArtifactAtomically(destination, *artifact);
+    if (destination.empty() && options.sibling) destination = tier::SiblingArtifactPath(input);
+    auto written = tier::CompileArtifactToFile((*module)->bytes(), input, options.opt_level,
+                                               options.threads, destination, options.cache_dir);
     if (!written.ok()) return Fail(written.error().message);
     // Loading it back checks what was written.
-    auto loaded = NativeCode::LoadFile(destination, (*module)->module(), key);
+    auto loaded = NativeCode::LoadFile(written->path, (*module)->module(), written->key);
     if (!loaded.ok()) return Fail(loaded.error().ToString());
     const double megabytes = static_cast<double>((*module)->bytes().size()) / (1 << 20);
+    const double seconds = written->compile_seconds;
     std::printf("%s -> %s (%.2f MB of wasm in %.2f s, %.2f MB/s; %zu bytes of code)\n",
-                input.c_str(), destination.c_str(), megabytes, seconds,
+                input.c_str(), written->path.c_str(), megabytes, seconds,
                 seconds > 0 ? megabytes / seconds : 0.0, (*loaded)->code_size());
   }
   return 0;

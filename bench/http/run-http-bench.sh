@@ -44,6 +44,8 @@ set -euo pipefail
 
 HTTP_BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$HTTP_BENCH_DIR/../.." && pwd)"
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+source "$HTTP_BENCH_DIR/../lib/common.sh"
 
 BUILD_DIR="$REPO_DIR/build"
 OUT_FILE=""
@@ -54,8 +56,6 @@ THREADS=2
 NODE_WORKERS=2
 TIERS="${SPINDLE_TIERS:-}"
 TARGETS=native,spindle,node,node2
-
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -69,7 +69,7 @@ while [ $# -gt 0 ]; do
     --tiers) TIERS="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "run-http-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) note "unknown option $1 (see --help)"; exit 2 ;;
   esac
 done
 

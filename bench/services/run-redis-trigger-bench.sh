@@ -11,6 +11,8 @@
 set -euo pipefail
 
 SERVICES_BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+source "$SERVICES_BENCH_DIR/../lib/common.sh"
 BUILD_DIR="$(cd "$SERVICES_BENCH_DIR/../.." && pwd)/build"
 MESSAGES=20000
 OUT_FILE=""
@@ -19,8 +21,8 @@ while [ $# -gt 0 ]; do
     --build) BUILD_DIR="$(cd "$2" && pwd)"; shift 2 ;;
     --messages) MESSAGES="$2"; shift 2 ;;
     --out) OUT_FILE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run-redis-trigger-bench: unknown option $1" >&2; exit 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) note "unknown option $1"; exit 2 ;;
   esac
 done
 

@@ -155,6 +155,10 @@ std::string KeyHex(const NativeCacheKey& key) {
   return hex;
 }
 
+std::string CacheEntryPath(const std::string& cache_dir, const NativeCacheKey& key) {
+  return (cache_dir.empty() ? DefaultCacheDir() : cache_dir) + "/" + KeyHex(key) + ".swasm";
+}
+
 std::string SiblingArtifactPath(const std::string& module_path) {
   if (module_path.empty()) return {};
   fs::path path(module_path);
@@ -202,6 +206,26 @@ Result<std::vector<uint8_t>> CompileArtifact(std::span<const uint8_t> wasm,
   return artifact;
 }
 
+Result<WrittenArtifact> CompileArtifactToFile(std::span<const uint8_t> wasm, std::string_view name,
+                                              uint32_t opt_level, uint32_t threads,
+                                              const std::string& path,
+                                              const std::string& cache_dir) {
+  WrittenArtifact written;
+  written.key = CacheKey(wasm, opt_level);
+  const auto started = std::chrono::steady_clock::now();
+  auto artifact = CompileArtifact(wasm, written.key, opt_level, threads);
+  if (!artifact.ok()) {
+    Error error = std::move(artifact).error();
+    error.message = std::string(name) + ": " + error.message;
+    return error;
+  }
+  written.compile_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  written.path = path.empty() ? CacheEntryPath(cache_dir, written.key) : path;
+  SPINDLE_TRY(WriteArtifactAtomically(written.path, *artifact));
+  return written;
+}
+
 Result<NativeOutcome> ObtainNativeCode(const CompiledModule& module, const NativeOptions& options) {
   const NativeCacheKey key = CacheKey(module.bytes(), options.opt_level);
   // An existing artifact, if `path` holds one that matches the key; a
@@ -220,8 +244,7 @@ Result<NativeOutcome> ObtainNativeCode(const CompiledModule& module, const Nativ
   if (!sibling.empty()) {
     if (auto found = existing(sibling, NativeSource::kSiblingArtifact)) return *found;
   }
-  const std::string cache_dir = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
-  const std::string cached = cache_dir + "/" + KeyHex(key) + ".swasm";
+  const std::string cached = CacheEntryPath(options.cache_dir, key);
   if (options.use_cache) {
     if (auto found = existing(cached, NativeSource::kCache)) return *found;
   }
@@ -272,13 +295,7 @@ int RunCompileCommand(int argc, char** argv) {
   }
   const uint32_t opt = static_cast<uint32_t>(std::strtoul(argv[4], nullptr, 10));
   const uint32_t threads = static_cast<uint32_t>(std::strtoul(argv[5], nullptr, 10));
-  const NativeCacheKey key = CacheKey(wasm, opt);
-  auto artifact = CompileArtifact(wasm, key, opt, threads);
-  if (!artifact.ok()) {
-    std::fprintf(stderr, "%s: %s\n", argv[2], artifact.error().message.c_str());
-    return 1;
-  }
-  Status written = WriteArtifactAtomically(argv[3], *artifact);
+  auto written = CompileArtifactToFile(wasm, argv[2], opt, threads, argv[3]);
   if (!written.ok()) {
     std::fprintf(stderr, "%s\n", written.error().message.c_str());
     return 1;

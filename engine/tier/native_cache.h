@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/result.h"
@@ -55,6 +56,9 @@ std::string DefaultCacheDir();
 NativeCacheKey CacheKey(std::span<const uint8_t> wasm, uint32_t opt_level);
 std::string KeyHex(const NativeCacheKey& key);
 
+// The cache entry for `key` in `cache_dir` (empty: DefaultCacheDir()).
+std::string CacheEntryPath(const std::string& cache_dir, const NativeCacheKey& key);
+
 // The artifact a module at `module_path` may ship with: x.wasm -> x.swasm.
 std::string SiblingArtifactPath(const std::string& module_path);
 
@@ -68,6 +72,22 @@ Result<std::vector<uint8_t>> CompileArtifact(std::span<const uint8_t> wasm,
 
 // Writes `artifact` to `path` through a temporary file and a rename.
 Status WriteArtifactAtomically(const std::string& path, std::span<const uint8_t> artifact);
+
+struct WrittenArtifact {
+  NativeCacheKey key{};
+  std::string path;
+  double compile_seconds = 0;  // the compile alone: not the key, not the write
+};
+
+// The one-shot compile behind `spindle compile` and `__compile-native`:
+// computes the cache key of `wasm`, compiles it with the plugin in this
+// process and writes the artifact atomically to `path`, or, when `path` is
+// empty, to its entry in `cache_dir` (see CacheEntryPath). A compile error's
+// message starts with "`name`: ".
+Result<WrittenArtifact> CompileArtifactToFile(std::span<const uint8_t> wasm, std::string_view name,
+                                              uint32_t opt_level, uint32_t threads,
+                                              const std::string& path,
+                                              const std::string& cache_dir = {});
 
 // `<exe> __compile-native WASM OUT OPT THREADS`: the child side of
 // NativeOptions::compiler_exe. Returns the process exit status.
