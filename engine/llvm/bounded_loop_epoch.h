@@ -5,6 +5,10 @@
 // matmul's row update scalar. Interruption stays bounded: the
 // enclosing loop's header (or the function entry) still checks, so at most
 // one bounded run of the inner loop passes between two checks.
+//
+// An innermost loop whose trip count SCEV can only state symbolically is
+// versioned instead: entries that run few enough iterations take a copy
+// without checks, the others the original code.
 #pragma once
 
 #include <llvm/IR/PassManager.h>
