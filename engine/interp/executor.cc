@@ -727,10 +727,7 @@ template <BoundsChecks kChecks>
 TrapKind RunGuarded(ExecState& state, Store& store, Function* function, uint64_t* slots,
                     TrapDetails& details) {
   sigjmp_buf jump;
-  sigjmp_buf* const saved_jump = state.jump;
-  const sig_atomic_t saved_in_guest = state.in_guest;
-  uint8_t* const saved_guard_begin = state.guard_begin;
-  uint8_t* const saved_guard_end = state.guard_end;
+  TrapContextScope scope(state);
   TrapKind result;
   state.jump = &jump;
   if (sigsetjmp(jump, 0) == 0) {
@@ -740,10 +737,6 @@ TrapKind RunGuarded(ExecState& state, Store& store, Function* function, uint64_t
     result = state.fault;
     details.ip = nullptr;
   }
-  state.jump = saved_jump;
-  state.in_guest = saved_in_guest;
-  state.guard_begin = saved_guard_begin;
-  state.guard_end = saved_guard_end;
   return result;
 }
 

@@ -60,10 +60,7 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
   }
 
   sigjmp_buf jump;
-  sigjmp_buf* const saved_jump = state.jump;
-  const sig_atomic_t saved_in_guest = state.in_guest;
-  uint8_t* const saved_guard_begin = state.guard_begin;
-  uint8_t* const saved_guard_end = state.guard_end;
+  TrapContextScope scope(state);
   uint8_t* const memory = vmctx->memory_base;
   TrapKind result = TrapKind::kNone;
   state.jump = &jump;
@@ -84,10 +81,6 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
   }
   --state.entry_depth;
   engine.UnregisterNativeExecution(vmctx);
-  state.jump = saved_jump;
-  state.in_guest = saved_in_guest;
-  state.guard_begin = saved_guard_begin;
-  state.guard_end = saved_guard_end;
   return result;
 }
 

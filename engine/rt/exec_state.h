@@ -53,6 +53,36 @@ struct ExecState {
   size_t frame_capacity = 0;
 };
 
+// The trap context of one entry into guest code (the jump target, whether
+// the thread is in guest code, the guard range), saved when an entry starts
+// and put back when it ends, so that entries nest (host -> wasm -> host ->
+// wasm). Lives in the frame that calls sigsetjmp, so a trap's siglongjmp
+// lands in its scope and the destructor still runs.
+class TrapContextScope {
+ public:
+  explicit TrapContextScope(ExecState& state)
+      : state_(state),
+        jump_(state.jump),
+        in_guest_(state.in_guest),
+        guard_begin_(state.guard_begin),
+        guard_end_(state.guard_end) {}
+  ~TrapContextScope() {
+    state_.jump = jump_;
+    state_.in_guest = in_guest_;
+    state_.guard_begin = guard_begin_;
+    state_.guard_end = guard_end_;
+  }
+  TrapContextScope(const TrapContextScope&) = delete;
+  TrapContextScope& operator=(const TrapContextScope&) = delete;
+
+ private:
+  ExecState& state_;
+  sigjmp_buf* const jump_;
+  const sig_atomic_t in_guest_;
+  uint8_t* const guard_begin_;
+  uint8_t* const guard_end_;
+};
+
 // The calling thread's state once ForThisThread created it, else null. Read
 // by the fault handler and by the helpers compiled code calls.
 extern thread_local ExecState* tls_exec_state;
