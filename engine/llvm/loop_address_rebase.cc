@@ -166,8 +166,8 @@ std::optional<WrapBound> BoundFor(const AffineAccess& access, uint64_t trips) {
   const __int128 low = __int128(access.wrap_constant) + std::min<__int128>(0, span);
   const __int128 high = __int128(access.wrap_constant) + std::max<__int128>(0, span);
   const __int128 minimum = std::max<__int128>(0, -low);
-  const __int128 maximum = __int128(UINT32_MAX) - high;
-  if (maximum < minimum || maximum > __int128(UINT32_MAX)) return std::nullopt;
+  const __int128 maximum = std::min<__int128>(UINT32_MAX, __int128(UINT32_MAX) - high);
+  if (maximum < minimum) return std::nullopt;
   if (!access.wrap_base && minimum > 0) return std::nullopt;  // a constant that wraps
   return WrapBound{uint64_t(minimum), uint64_t(maximum)};
 }

@@ -38,7 +38,7 @@
       (local.set $j (i32.add (local.get $j) (i32.const 16)))
       (br_if $l (i32.ne (local.get $j) (i32.const 768)))))
 
-  ;; m[c + j - 8] += 1 for j = 0, 8, ..., 120: c = 0 wraps below zero.
+  ;; m[c + j - 8] += 1 for j = 0, 8, ..., 1592: c = 0 wraps below zero.
   (func $below (export "below") (param $c i32)
     (local $j i32)
     (loop $l
@@ -46,7 +46,7 @@
         (i64.add (i64.load (i32.sub (i32.add (local.get $c) (local.get $j)) (i32.const 8)))
                  (i64.const 1)))
       (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br_if $l (i32.ne (local.get $j) (i32.const 128)))))
+      (br_if $l (i32.ne (local.get $j) (i32.const 1600)))))
 
   ;; m[base + 8i] = first + step * i for i < n (n is not a constant).
   (func $fill (export "fill") (param $base i32) (param $n i32) (param $first i64) (param $step i64)
@@ -102,9 +102,9 @@
 (invoke "shifted" (i32.const -24))
 (assert_return (invoke "checksum" (i32.const 0) (i32.const 100)) (i64.const 480740))
 
-(invoke "fill" (i32.const 8) (i32.const 16) (i64.const 5) (i64.const 0))
+(invoke "fill" (i32.const 8) (i32.const 200) (i64.const 5) (i64.const 0))
 (invoke "below" (i32.const 16))
-(assert_return (invoke "checksum" (i32.const 8) (i32.const 16)) (i64.const 816))
+(assert_return (invoke "checksum" (i32.const 8) (i32.const 200)) (i64.const 120600))
 (assert_trap (invoke "below" (i32.const 0)) "out of bounds memory access")
 (assert_trap (invoke "top_of_memory") "out of bounds memory access")
 (assert_trap (invoke "axpy3" (i32.const 65000) (i32.const 0) (i64.const 1)) "out of bounds memory access")
