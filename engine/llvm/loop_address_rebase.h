@@ -25,9 +25,8 @@ inline constexpr const char* kLinearMemoryTbaaName = "wasm linear memory";
 
 class LoopAddressRebasePass : public llvm::PassInfoMixin<LoopAddressRebasePass> {
  public:
-  // Loops with a larger (or unknown) trip bound are left alone: the check
-  // needs the bound, and such loops keep their epoch exit anyway, which the
-  // vectorizer refuses.
+  // Loops with a larger (or unknown) trip bound are left alone: the wrap
+  // check needs the last address.
   static constexpr uint64_t kMaxTrips = uint64_t(1) << 20;
 
   llvm::PreservedAnalyses run(llvm::Function& function, llvm::FunctionAnalysisManager& analyses);
