@@ -416,7 +416,7 @@ void FunctionTranslator::EmitLimitCheck() {
     llvm::IRBuilderBase::InsertPointGuard guard(builder_);
     builder_.SetInsertPoint(limit_reached_);
     auto* call = llvm::cast<llvm::CallInst>(
-        CallHelper(kHelperStackLimitReached, env_.void_type, {vmctx_}));
+        CallHelper(kHelperStackLimitReached, env_.void_type, {vmctx_}, HelperCallSite::kCold));
     call->setDoesNotReturn();
     call->setCannotMerge();
     builder_.CreateUnreachable();
@@ -644,11 +644,17 @@ llvm::LoadInst* FunctionTranslator::LoadInvariant(llvm::Type* type, llvm::Value*
 }
 
 llvm::Value* FunctionTranslator::CallHelper(size_t offset, llvm::Type* result,
-                                            std::initializer_list<llvm::Value*> args) {
+                                            std::initializer_list<llvm::Value*> args,
+                                            HelperCallSite call_site) {
   std::vector<llvm::Type*> param_types;
   for (llvm::Value* arg : args) param_types.push_back(arg->getType());
   llvm::FunctionType* type = llvm::FunctionType::get(result, param_types, false);
-  llvm::Value* helpers = InvariantField(native::kVmHelpers, env_.ptr);
+  // A cold path (a trap) loads the helpers pointer where it runs: the entry
+  // block's copy would stay live across every call in a callee-saved
+  // register just for the traps.
+  llvm::Value* helpers = call_site == HelperCallSite::kCold
+                             ? LoadInvariant(env_.ptr, FieldAddress(vmctx_, native::kVmHelpers))
+                             : InvariantField(native::kVmHelpers, env_.ptr);
   llvm::Value* target = LoadInvariant(env_.ptr, FieldAddress(helpers, offset));
   return builder_.CreateCall(type, target, args);
 }
@@ -660,7 +666,8 @@ llvm::BasicBlock* FunctionTranslator::TrapBlock(TrapKind kind) {
   llvm::IRBuilderBase::InsertPointGuard guard(builder_);
   builder_.SetInsertPoint(block);
   auto* call = llvm::cast<llvm::CallInst>(
-      CallHelper(kHelperTrap, env_.void_type, {vmctx_, builder_.getInt32(uint32_t(kind))}));
+      CallHelper(kHelperTrap, env_.void_type, {vmctx_, builder_.getInt32(uint32_t(kind))},
+                 HelperCallSite::kCold));
   call->setDoesNotReturn();
   call->setCannotMerge();  // keeps one call site per kind readable in backtraces
   builder_.CreateUnreachable();
@@ -684,8 +691,9 @@ void FunctionTranslator::TrapAtIndexIf(llvm::Value* condition, TrapKind kind,
   llvm::BasicBlock* next = NewBlock("ok");
   BranchUnlikely(condition, trap, next);
   builder_.SetInsertPoint(trap);
-  auto* call = llvm::cast<llvm::CallInst>(CallHelper(
-      kHelperTrapAtIndex, env_.void_type, {vmctx_, builder_.getInt32(uint32_t(kind)), index}));
+  auto* call = llvm::cast<llvm::CallInst>(
+      CallHelper(kHelperTrapAtIndex, env_.void_type,
+                 {vmctx_, builder_.getInt32(uint32_t(kind)), index}, HelperCallSite::kCold));
   call->setDoesNotReturn();
   builder_.CreateUnreachable();
   StartBlock(next);
@@ -698,7 +706,8 @@ void FunctionTranslator::TrapUnlessZero(llvm::Value* trap_kind) {
     builder_.SetInsertPoint(dynamic_trap_);
     dynamic_trap_kind_ = builder_.CreatePHI(env_.i32, 4);
     auto* call = llvm::cast<llvm::CallInst>(
-        CallHelper(kHelperTrap, env_.void_type, {vmctx_, dynamic_trap_kind_}));
+        CallHelper(kHelperTrap, env_.void_type, {vmctx_, dynamic_trap_kind_},
+                   HelperCallSite::kCold));
     call->setDoesNotReturn();
     builder_.CreateUnreachable();
   }

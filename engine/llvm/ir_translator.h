@@ -122,8 +122,10 @@ class FunctionTranslator {
   llvm::LoadInst* LoadInvariant(llvm::Type* type, llvm::Value* address);
   llvm::Value* FieldAddress(llvm::Value* base, size_t offset);
   // Calls the RuntimeHelpers entry at `offset`.
+  enum class HelperCallSite { kHot, kCold };
   llvm::Value* CallHelper(size_t offset, llvm::Type* result,
-                          std::initializer_list<llvm::Value*> args);
+                          std::initializer_list<llvm::Value*> args,
+                          HelperCallSite call_site = HelperCallSite::kHot);
   // Branches to the shared cold trap block of `kind` when `condition` holds.
   void TrapIf(llvm::Value* condition, TrapKind kind);
   // Traps with a TrapKind returned by a helper unless it is zero.
