@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <vector>
 
+#include <llvm/ADT/MapVector.h>
 #include <llvm/Analysis/AssumptionCache.h>
 #include <llvm/Analysis/LoopInfo.h>
 #include <llvm/Analysis/ScalarEvolution.h>
@@ -190,15 +190,17 @@ bool RebaseLoop(llvm::Loop& loop, llvm::ScalarEvolution& evolution,
   }
   if (accesses.empty()) return false;
 
-  // Bounds per wrap base: the tightest over its accesses.
-  std::map<const llvm::SCEV*, WrapBound> bounds;
-  std::map<std::pair<const llvm::SCEV*, const llvm::SCEV*>, llvm::Value*> bases;
+  // Bounds per wrap base: the tightest over its accesses. MapVector keeps
+  // the order of first use, so the emitted code does not depend on where
+  // the SCEVs happen to be allocated (artifacts stay reproducible).
+  llvm::MapVector<const llvm::SCEV*, WrapBound> bounds;
+  llvm::MapVector<std::pair<const llvm::SCEV*, const llvm::SCEV*>, llvm::Value*> bases;
   for (const AffineAccess& access : accesses) {
     bases[{access.memory, access.start}] = nullptr;
     if (!access.wraps_in_i32) continue;
     std::optional<WrapBound> bound = BoundFor(access, trips);
     if (!bound) return false;
-    auto [it, inserted] = bounds.try_emplace(access.wrap_base, *bound);
+    auto [it, inserted] = bounds.insert({access.wrap_base, *bound});
     if (!inserted) {
       it->second.minimum = std::max(it->second.minimum, bound->minimum);
       it->second.maximum = std::min(it->second.maximum, bound->maximum);
