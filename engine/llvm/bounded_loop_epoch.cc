@@ -1,4 +1,4 @@
-#include "engine/llvm/bounded_loop_epoch.h"
+#include "engine/llvm/loop_passes.h"
 
 #include <vector>
 

@@ -20,8 +20,7 @@
 #include <llvm/TargetParser/Host.h>
 #include <llvm/TargetParser/Triple.h>
 
-#include "engine/llvm/bounded_loop_epoch.h"
-#include "engine/llvm/loop_address_rebase.h"
+#include "engine/llvm/loop_passes.h"
 #include "engine/llvm/module_translator.h"
 
 namespace spindle::aot {

@@ -13,8 +13,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
-#include "engine/llvm/bounded_loop_epoch.h"
-#include "engine/llvm/loop_address_rebase.h"
+#include "engine/llvm/loop_passes.h"
 #include "engine/rt/native_abi.h"
 
 namespace spindle::aot {

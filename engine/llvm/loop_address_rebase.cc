@@ -1,4 +1,4 @@
-#include "engine/llvm/loop_address_rebase.h"
+#include "engine/llvm/loop_passes.h"
 
 #include "engine/llvm/loop_versioning.h"
 

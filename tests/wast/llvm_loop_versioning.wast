@@ -1,5 +1,5 @@
 ;; Innermost loops with a constant trip bound: the LLVM tier drops their epoch
-;; check and versions them on "no address sum wraps" (loop_address_rebase.h),
+;; check and versions them on "no address sum wraps" (loop_passes.h),
 ;; so that they vectorize. These pin the semantics of both copies against
 ;; the interpreter: the checked copy (ordinary addresses), the fallback
 ;; (sums that wrap past 2^32, which wasm defines), overlapping arrays (the
