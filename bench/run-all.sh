@@ -12,12 +12,27 @@
 #   5. host services through a guest against direct SQLite and libcurl, and
 #      the Redis trigger's throughput
 #   6. containerd: `ctr run` to the first 200, image size (as root only)
-# Usage: bench/run-all.sh [--runs N]   (kernel runs per runner, default 3)
+#
+# Usage: bench/run-all.sh [--runs N]
+#   --runs N    kernel runs per runner; the best counts (default 3)
+#   -h, --help  show this help
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
+
+# Anything unknown stops here: a typo must not start an hour of benchmarks
+# that rewrites docs/performance.md.
 RUNS=3
-[ "${1:-}" = "--runs" ] && RUNS=$2
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --runs)    need_value "$@"; RUNS=$2; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *)         usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+require_positive_int --runs "$RUNS"
 BUILD_DIR="$REPO_DIR/build-release"
 OUT="$REPO_DIR/docs/performance.md"
 TMP="$(mktemp -d)"
