@@ -98,13 +98,12 @@ llvm::Value* FewTripsCondition(llvm::Loop& loop, uint64_t max_trips,
       })) {
     return nullptr;
   }
-  llvm::SCEVExpander expander(evolution, layout, "trips");
-  llvm::Instruction* at = preheader->getTerminator();
-  if (!expander.isSafeToExpandAt(count, at)) return nullptr;
-  llvm::Value* value = expander.expandCodeFor(count, count->getType(), at);
-  llvm::IRBuilder<> builder(at);
+  llvm::IRBuilder<> builder(preheader->getTerminator());
   const unsigned bits = count->getType()->getIntegerBitWidth();
-  if (bits < 64 && max_trips >> bits) return builder.getTrue();
+  if (bits < 64 && max_trips >> bits) return builder.getTrue();  // every count is few
+  llvm::SCEVExpander expander(evolution, layout, "trips");
+  if (!expander.isSafeToExpandAt(count, preheader->getTerminator())) return nullptr;
+  llvm::Value* value = expander.expandCodeFor(count, count->getType(), preheader->getTerminator());
   return builder.CreateICmpULT(value, llvm::ConstantInt::get(count->getType(), max_trips));
 }
 
@@ -120,34 +119,41 @@ llvm::PreservedAnalyses BoundedLoopEpochPass::run(llvm::Function& function,
   const llvm::DataLayout& layout = function.getParent()->getDataLayout();
 
   // Decide for every loop first: removing a check changes what SCEV knows.
+  struct SymbolicLoop {
+    llvm::Loop* loop;
+    uint64_t size;
+    std::vector<LimitCheck> checks;
+  };
   std::vector<LimitCheck> removable;
-  std::vector<llvm::Loop*> symbolic;
+  std::vector<SymbolicLoop> symbolic;
   for (llvm::Loop* loop : loops.getLoopsInPreorder()) {
     if (!loop->isInnermost()) continue;
     const uint64_t size = InstructionCount(*loop);
+    if (size > kInstructionBudget) continue;
+    std::vector<LimitCheck> checks = LimitChecksIn(*loop, marker);
+    if (checks.empty()) continue;
     const uint64_t max_trips = evolution.getSmallConstantMaxTripCount(loop);
     if (max_trips != 0 && max_trips * size <= kInstructionBudget) {
-      std::vector<LimitCheck> checks = LimitChecksIn(*loop, marker);
       removable.insert(removable.end(), checks.begin(), checks.end());
-    } else if (size <= kInstructionBudget) {
-      symbolic.push_back(loop);
+    } else {
+      symbolic.push_back({loop, size, std::move(checks)});
     }
   }
   // A loop with a run-time trip count gets a copy without checks for the
-  // entries that run few enough iterations.
+  // entries that run few enough iterations. Versioning leaves the original
+  // blocks (and so the checks found above) in the copy without checks.
   bool versioned = false;
-  for (llvm::Loop* loop : symbolic) {
-    if (LimitChecksIn(*loop, marker).empty()) continue;
-    llvm::simplifyLoop(loop, &dominators, &loops, &evolution, &assumptions, nullptr, false);
-    llvm::Value* few = FewTripsCondition(*loop, kInstructionBudget / InstructionCount(*loop),
-                                         evolution, layout);
+  for (SymbolicLoop& candidate : symbolic) {
+    llvm::Loop& loop = *candidate.loop;
+    llvm::simplifyLoop(&loop, &dominators, &loops, &evolution, &assumptions, nullptr, false);
+    llvm::Value* few =
+        FewTripsCondition(loop, kInstructionBudget / candidate.size, evolution, layout);
     if (!few) continue;
     if (!llvm::isa<llvm::Constant>(few)) {
-      VersionLoop(*loop, loop->getLoopPreheader(), few, "few_trips", dominators, loops, evolution);
+      VersionLoop(loop, loop.getLoopPreheader(), few, "few_trips", dominators, loops, evolution);
       versioned = true;
     }
-    std::vector<LimitCheck> checks = LimitChecksIn(*loop, marker);
-    removable.insert(removable.end(), checks.begin(), checks.end());
+    removable.insert(removable.end(), candidate.checks.begin(), candidate.checks.end());
   }
   if (removable.empty()) {
     return versioned ? llvm::PreservedAnalyses::none() : llvm::PreservedAnalyses::all();
