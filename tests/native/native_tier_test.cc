@@ -175,21 +175,8 @@ TEST(NativeTier, HostExitStatusCrossesTheTypedEntry) {
 
 TEST(NativeTier, UnboundedHostReentryTrapsInsteadOfOverflowingTheStack) {
   NativeFixture fixture("reenter");
-  Instance** self = &fixture.instance;
   int deepest = 0;
-  ASSERT_TRUE(fixture.linker
-                  .Func("host", "reenter",
-                        [self, &deepest](Caller& caller, int32_t depth) -> int32_t {
-                          deepest = std::max(deepest, depth);
-                          auto result = CallExport(caller.store(), *self, "down", {Value::I32(depth)});
-                          if (!result.ok()) {
-                            caller.Trap(static_cast<TrapKind>(result.error().trap_code),
-                                        result.error().message);
-                            return 0;
-                          }
-                          return (*result)[0].i32();
-                        })
-                  .ok());
+  ASSERT_TRUE(testing::LinkReenter(fixture.linker, &fixture.instance, &deepest).ok());
   fixture.Instantiate();
   EXPECT_EQ(fixture.Trap("down", {Value::I32(0)}), TrapKind::kCallStackExhausted);
   EXPECT_GT(deepest, 50);

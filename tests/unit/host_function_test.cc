@@ -91,20 +91,7 @@ TEST_F(HostFunctionTest, HostFunctionsCanBeCalledDirectly) {
 TEST_F(HostFunctionTest, UnboundedHostReentryTrapsInsteadOfOverflowingTheStack) {
   Instance* instance = nullptr;
   int deepest = 0;
-  ASSERT_TRUE(linker_
-                  .Func("host", "reenter",
-                        [&](Caller& caller, int32_t depth) -> int32_t {
-                          deepest = std::max(deepest, depth);
-                          auto result = Call(caller.store(), instance->GetFunction("down"),
-                                             std::vector<Value>{Value::I32(depth)});
-                          if (!result.ok()) {
-                            caller.Trap(static_cast<TrapKind>(result.error().trap_code),
-                                        result.error().message);
-                            return 0;
-                          }
-                          return (*result)[0].i32();
-                        })
-                  .ok());
+  ASSERT_TRUE(testing::LinkReenter(linker_, &instance, &deepest).ok());
   auto created = linker_.Instantiate(store_, testing::LoadFixture(engine_, "reenter"));
   ASSERT_TRUE(created.ok());
   instance = *created;

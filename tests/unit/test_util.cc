@@ -1,5 +1,7 @@
 #include "tests/unit/test_util.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace spindle::testing {
@@ -21,6 +23,18 @@ std::vector<uint8_t> ModuleBytes(std::initializer_list<uint8_t> sections) {
   for (uint8_t byte : kHeader) bytes.push_back(byte);
   for (uint8_t byte : sections) bytes.push_back(byte);
   return bytes;
+}
+
+Status LinkReenter(Linker& linker, Instance* const* instance, int* deepest) {
+  return linker.Func("host", "reenter", [instance, deepest](Caller& caller, int32_t depth) {
+    *deepest = std::max(*deepest, depth);
+    auto result = CallExport(caller.store(), *instance, "down", {Value::I32(depth)});
+    if (!result.ok()) {
+      caller.Trap(static_cast<TrapKind>(result.error().trap_code), result.error().message);
+      return int32_t{0};
+    }
+    return (*result)[0].i32();
+  });
 }
 
 Result<std::vector<Value>> CallExport(Store& store, Instance* instance, const std::string& name,

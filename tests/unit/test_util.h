@@ -22,4 +22,9 @@ std::vector<uint8_t> ModuleBytes(std::initializer_list<uint8_t> sections);
 Result<std::vector<Value>> CallExport(Store& store, Instance* instance, const std::string& name,
                                       std::vector<Value> args = {});
 
+// Defines host.reenter for the "reenter" fixture: it calls the export
+// "down" of `*instance` again with its argument, records the deepest depth
+// in `*deepest`, and passes a trap of that call on as its own.
+Status LinkReenter(Linker& linker, Instance* const* instance, int* deepest);
+
 }  // namespace spindle::testing
