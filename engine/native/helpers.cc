@@ -49,17 +49,8 @@ uint32_t CallFunction(VmContext* vmctx, void* function, uint64_t* slots) {
   interp::TrapDetails details;
   const TrapKind kind = CallFromWasm(*tls_exec_state, store, &instance,
                                      static_cast<Function*>(function), slots, details);
-  // A host function may have moved the deadline; an interruption request
-  // for the old one is taken back, then checked again so that a request
-  // for the new one cannot be lost in between.
-  const uint64_t deadline = store.epoch_deadline();
-  std::atomic_ref<uint64_t>(vmctx->epoch_deadline).store(deadline, std::memory_order_relaxed);
-  std::atomic_ref<uintptr_t> stack_limit(vmctx->stack_limit);
-  if (stack_limit.load(std::memory_order_relaxed) == kInterruptRequested &&
-      store.engine().epoch() < deadline) {
-    stack_limit.store(ThreadStackLimit(), std::memory_order_seq_cst);
-    if (store.engine().epoch() >= deadline) stack_limit.store(kInterruptRequested);
-  }
+  // A host function may have moved the deadline.
+  store.engine().SyncNativeDeadline(vmctx, store.epoch_deadline());
   if (kind != TrapKind::kNone) SetPendingTrapDetails(std::move(details));
   return static_cast<uint32_t>(kind);
 }

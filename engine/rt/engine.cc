@@ -19,7 +19,8 @@ Engine::~Engine() = default;
 void Engine::IncrementEpoch() {
   const uint64_t epoch = epoch_.fetch_add(1, std::memory_order_seq_cst) + 1;
   std::lock_guard<std::mutex> lock(native_mutex_);
-  for (native::VmContext* vmctx : native_executions_) {
+  for (const NativeExecution& execution : native_executions_) {
+    native::VmContext* vmctx = execution.vmctx;
     if (epoch >= std::atomic_ref<uint64_t>(vmctx->epoch_deadline).load(std::memory_order_relaxed)) {
       std::atomic_ref<uintptr_t>(vmctx->stack_limit)
           .store(native::kInterruptRequested, std::memory_order_seq_cst);
@@ -29,19 +30,39 @@ void Engine::IncrementEpoch() {
 
 void Engine::RegisterNativeExecution(native::VmContext* vmctx, uintptr_t stack_limit) {
   std::lock_guard<std::mutex> lock(native_mutex_);
-  if (std::find(native_executions_.begin(), native_executions_.end(), vmctx) ==
-      native_executions_.end()) {
+  const bool first = std::none_of(native_executions_.begin(), native_executions_.end(),
+                                  [vmctx](const NativeExecution& e) { return e.vmctx == vmctx; });
+  if (first) {
     std::atomic_ref<uintptr_t>(vmctx->stack_limit).store(stack_limit, std::memory_order_relaxed);
   }
-  native_executions_.push_back(vmctx);
+  native_executions_.push_back({vmctx, stack_limit});
 }
 
 void Engine::UnregisterNativeExecution(native::VmContext* vmctx) {
   std::lock_guard<std::mutex> lock(native_mutex_);
   // The innermost registration of a nested call is the last one.
   for (size_t i = native_executions_.size(); i-- > 0;) {
-    if (native_executions_[i] == vmctx) {
+    if (native_executions_[i].vmctx == vmctx) {
       native_executions_.erase(native_executions_.begin() + ptrdiff_t(i));
+      return;
+    }
+  }
+}
+
+void Engine::SyncNativeDeadline(native::VmContext* vmctx, uint64_t deadline) {
+  std::atomic_ref<uint64_t> current(vmctx->epoch_deadline);
+  if (current.load(std::memory_order_relaxed) == deadline) return;
+  // Under the mutex IncrementEpoch cannot store a request in between.
+  std::lock_guard<std::mutex> lock(native_mutex_);
+  current.store(deadline, std::memory_order_relaxed);
+  std::atomic_ref<uintptr_t> limit(vmctx->stack_limit);
+  if (limit.load(std::memory_order_relaxed) != native::kInterruptRequested ||
+      epoch() >= deadline) {
+    return;
+  }
+  for (size_t i = native_executions_.size(); i-- > 0;) {
+    if (native_executions_[i].vmctx == vmctx) {
+      limit.store(native_executions_[i].stack_limit, std::memory_order_seq_cst);
       return;
     }
   }

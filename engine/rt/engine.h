@@ -88,6 +88,10 @@ class Engine {
   // interruption request, atomically with respect to IncrementEpoch.
   void RegisterNativeExecution(native::VmContext* vmctx, uintptr_t stack_limit);
   void UnregisterNativeExecution(native::VmContext* vmctx);
+  // After a host function ran under `vmctx`: records the store's deadline
+  // if the host moved it, taking back an interruption request made for the
+  // old one. Cheap when the deadline did not move.
+  void SyncNativeDeadline(native::VmContext* vmctx, uint64_t deadline);
 
  private:
   struct TypeHash {
@@ -97,7 +101,11 @@ class Engine {
   EngineConfig config_;
   std::atomic<uint64_t> epoch_{0};
   std::mutex native_mutex_;
-  std::vector<native::VmContext*> native_executions_;
+  struct NativeExecution {
+    native::VmContext* vmctx;
+    uintptr_t stack_limit;  // the thread's, what a taken-back request restores
+  };
+  std::vector<NativeExecution> native_executions_;
   std::mutex types_mutex_;
   std::unordered_map<FuncType, std::unique_ptr<FuncType>, TypeHash> types_;
   std::unique_ptr<MemoryPool> memory_pool_;

@@ -1,9 +1,8 @@
 #include "engine/rt/host_function.h"
 
 #include "engine/rt/exec_state.h"
-#include "engine/rt/store.h"
-
 #include "engine/rt/instance.h"
+#include "engine/rt/store.h"
 
 namespace spindle {
 
@@ -34,7 +33,7 @@ NativeHostCall::NativeHostCall(native::VmContext* vmctx)
 void NativeHostCall::Finish() {
   if (tls_exec_state) tls_exec_state->in_guest = saved_in_guest_;
   // A host function may have moved the deadline.
-  vmctx_->epoch_deadline = caller_.store().epoch_deadline();
+  caller_.store().engine().SyncNativeDeadline(vmctx_, caller_.store().epoch_deadline());
   if (caller_.trap() != TrapKind::kNone) {
     ThreadPendingTrap() = {caller_.message(), caller_.exit_code()};
     vmctx_->host_trap = static_cast<uint32_t>(caller_.trap());

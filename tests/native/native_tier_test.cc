@@ -121,6 +121,32 @@ TEST(NativeTier, EpochInterruptsLoopsAndRecursion) {
   }
 }
 
+// A host function that lets the deadline pass and then extends it: the
+// interruption request stored meanwhile belongs to the old deadline, and
+// the calling compiled code must go on (not trap as interrupted, nor as a
+// stack overflow) through the checks of the loop that follows.
+TEST(NativeTier, AHostFunctionThatExtendsTheDeadlineTakesBackTheRequest) {
+  NativeFixture fixture("imports");
+  Engine* engine = &fixture.engine;
+  ASSERT_TRUE(fixture.linker
+                  .Func("host", "add",
+                        [engine](Caller& caller, int32_t a, int32_t b) {
+                          engine->IncrementEpoch();  // the deadline has come
+                          caller.store().SetEpochDeadline(1000);
+                          return a + b;
+                        })
+                  .ok());
+  ASSERT_TRUE(fixture.linker.Func("host", "scale", [](int64_t a, double b) { return a * b; }).ok());
+  ASSERT_TRUE(fixture.linker.Func("host", "fail", [](int32_t) {}).ok());
+  fixture.Instantiate();
+  fixture.store.SetEpochDeadline(1);
+  // Enough iterations for the copy of the loop that keeps its checks.
+  auto sum = CallExport(fixture.store, fixture.instance, "sum_then_count",
+                        {Value::I32(40), Value::I32(2), Value::I32(1 << 22)});
+  ASSERT_TRUE(sum.ok()) << sum.error().ToString();
+  EXPECT_EQ((*sum)[0].i32(), 42);
+}
+
 TEST(NativeTier, HostFunctionsGetArgumentsAndTheirTrapsPropagate) {
   NativeFixture fixture("imports");
   ASSERT_TRUE(fixture.linker.Func("host", "add", [](int32_t a, int32_t b) { return a + b; }).ok());
