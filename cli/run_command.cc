@@ -21,6 +21,7 @@
 #include "engine/embed/call.h"
 #include "engine/embed/linker.h"
 #include "engine/tier/native_cache.h"
+#include "engine/tier/tier.h"
 #include "wasi/preview1.h"
 
 namespace spindle::cli {
@@ -171,15 +172,16 @@ int Run(const RunOptions& options) {
   Engine engine(config);
   auto module = CompiledModule::CompileFile(engine, options.module);
   if (!module.ok()) return Fail(module.error());
-  if (options.tier != "interp" && config.bounds_checks == BoundsChecks::kGuardPages) {
+  const tier::Tier chosen_tier = *tier::ParseTier(options.tier);  // CLI11 checked the name
+  if (chosen_tier != tier::Tier::kInterp && config.bounds_checks == BoundsChecks::kGuardPages) {
     // auto: native code only if `spindle compile` (or a server) left some;
     // a one-shot run does not wait for LLVM.
     tier::NativeOptions native;
-    native.lookup_only = options.tier == "auto";
+    native.lookup_only = chosen_tier == tier::Tier::kAuto;
     auto outcome = tier::ObtainNativeCode(**module, native);
     if (outcome.ok()) {
       (*module)->PublishNativeCode(outcome->code);
-    } else if (options.tier == "llvm") {
+    } else if (chosen_tier == tier::Tier::kLlvm) {
       return Fail(outcome.error());
     }
   }

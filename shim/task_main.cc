@@ -1,4 +1,3 @@
-#include "engine/tier/tier.h"
 #include "shim/task_main.h"
 
 #include <poll.h>
@@ -13,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/tier/tier.h"
 #include "oci/locked_app_content.h"
 #include "shim/namespaces.h"
 #include "shim/oci_spec.h"
