@@ -17,12 +17,13 @@ Error InstantiationError(const CompiledModule& module, std::string message, int6
   return error;
 }
 
-Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instance& instance) {
+Status AllocateObjects(Store& store, const std::vector<Extern>& imports,
+                       std::shared_ptr<const std::vector<Function*>> imported_functions,
+                       Instance& instance) {
   const CompiledModule& compiled = instance.module();
   const Module& module = compiled.module();
   const StoreLimits& limits = store.limits();
 
-  instance.functions.reserve(module.num_functions());
   instance.tables.reserve(module.num_tables());
   instance.memories.reserve(module.num_memories());
   instance.globals.reserve(module.num_globals());
@@ -30,29 +31,17 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
   instance.owned_memories.reserve(module.memories.size());
   for (const Extern& value : imports) {
     switch (value.kind) {
-      case ExternKind::kFunc: instance.functions.push_back(value.function()); break;
+      case ExternKind::kFunc: break;  // imported_functions
       case ExternKind::kTable: instance.tables.push_back(value.table()); break;
       case ExternKind::kMemory: instance.memories.push_back(value.memory()); break;
       case ExternKind::kGlobal: instance.globals.push_back(value.global()); break;
     }
   }
-
-  // Tight loops over plain arrays: a module with 10 MB of code has about
-  // 9000 functions, and this is most of what instantiating it costs.
-  const uint32_t defined = static_cast<uint32_t>(module.functions.size());
-  instance.defined_functions.reset(new Function[defined]);
-  Function* functions = instance.defined_functions.get();
-  const uint32_t* type_indices =
-      module.function_type_indices.data() + module.num_imported_functions;
-  for (uint32_t i = 0; i < defined; ++i) {
-    functions[i].type = compiled.canonical_type(type_indices[i]);
-    functions[i].instance = &instance;
-    functions[i].code = &compiled.code_slot(i);
-  }
-  const size_t imported = instance.functions.size();
-  instance.functions.resize(imported + defined);
-  Function** function_space = instance.functions.data() + imported;
-  for (uint32_t i = 0; i < defined; ++i) function_space[i] = &functions[i];
+  // Defined functions are made on first use: a module with 10 MB of code
+  // has about 9000 of them, and making them all was most of what
+  // instantiating it cost.
+  instance.SetFunctions(std::move(imported_functions),
+                        static_cast<uint32_t>(module.functions.size()));
 
   for (const TableType& type : module.tables) {
     auto table = Table::Create(type, limits.max_table_elements, 0, store.table_budget());
@@ -62,7 +51,12 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
       return error;
     }
     instance.owned_tables.push_back(std::move(table).value());
-    instance.tables.push_back(instance.owned_tables.back().get());
+    Table* defined = instance.owned_tables.back().get();
+    const uint32_t table_index = static_cast<uint32_t>(instance.tables.size());
+    if (compiled.elem_plan().is_lazy(table_index)) {
+      defined->InitializeLazily(instance, compiled.elem_plan().lazy_contents(table_index));
+    }
+    instance.tables.push_back(defined);
   }
   for (const MemoryType& type : module.memories) {
     const uint64_t max_pages = std::min<uint64_t>(limits.max_memory_pages, kMaxMemoryPages);
@@ -101,9 +95,28 @@ Status AllocateObjects(Store& store, const std::vector<Extern>& imports, Instanc
 // Stores the funcref of each planned item (ElemPlan) from `slots` on.
 void FillTable(std::span<const uint32_t> function_indices, const Instance& instance,
                uint64_t* slots) {
-  Function* const* functions = instance.functions.data();
   for (const uint32_t index : function_indices) {
-    *slots++ = index == ElemPlan::kNullFunction ? 0 : reinterpret_cast<uint64_t>(functions[index]);
+    *slots++ = index == ElemPlan::kNullFunction
+                   ? 0
+                   : reinterpret_cast<uint64_t>(instance.function(index));
+  }
+}
+
+// After segment `failed` trapped, a lazily filled table must hold only what
+// the segments before it wrote, as an eager one would.
+void ApplyLazyTablesUpTo(uint32_t failed, Instance& instance) {
+  const CompiledModule& compiled = instance.module();
+  const Module& module = compiled.module();
+  const ElemPlan& plan = compiled.elem_plan();
+  for (uint32_t t = module.num_imported_tables; t < module.num_tables(); ++t) {
+    if (plan.is_lazy(t)) instance.tables[t]->DropLazyPlan();
+  }
+  for (uint32_t i = 0; i < failed; ++i) {
+    const ElemSegment& segment = module.elems[i];
+    if (segment.mode != SegmentMode::kActive || !plan.is_lazy(segment.table_index)) continue;
+    const ElemPlan::Segment& planned = plan.segment(i);
+    FillTable(plan.function_indices(planned), instance,
+              instance.tables[segment.table_index]->MutableRange(planned.offset, planned.count));
   }
 }
 
@@ -123,26 +136,28 @@ Status InitializeSegments(Instance& instance) {
     instance.dropped_elems[i] = 1;  // active and declarative segments drop
     if (segment.mode == SegmentMode::kDeclarative) continue;
     Table* table = instance.tables[segment.table_index];
-    const ElemPlan::Segment& planned = compiled.elem_plan().segment(i);
+    const ElemPlan& plan = compiled.elem_plan();
+    const ElemPlan::Segment& planned = plan.segment(i);
     const uint64_t offset =
         planned.resolved ? planned.offset
                          : static_cast<uint32_t>(EvaluateConstExpr(segment.offset, instance));
     if (offset + segment.items.size() > table->size()) {
       // The spec writes no data segment after a failed element segment.
       if (image) ClearImage(*image, *instance.memories[0]);
+      ApplyLazyTablesUpTo(i, instance);
       Error error = InstantiationError(compiled, TrapMessage(TrapKind::kTableOutOfBounds),
                                        segment.section_offset);
       error.trap_code = static_cast<int32_t>(TrapKind::kTableOutOfBounds);
       return error;
     }
+    if (plan.is_lazy(segment.table_index)) continue;  // Table::InitializeLazily
+    const uint32_t count = static_cast<uint32_t>(segment.items.size());
+    uint64_t* slots = table->MutableRange(static_cast<uint32_t>(offset), count);
     if (planned.resolved) {
-      FillTable(compiled.elem_plan().function_indices(planned), instance,
-                table->elements.data() + offset);
+      FillTable(plan.function_indices(planned), instance, slots);
       continue;
     }
-    for (size_t j = 0; j < segment.items.size(); ++j) {
-      table->elements[offset + j] = EvaluateConstInstr(segment.items[j], instance);
-    }
+    for (uint32_t j = 0; j < count; ++j) slots[j] = EvaluateConstInstr(segment.items[j], instance);
   }
   for (uint32_t i = 0; i < module.datas.size(); ++i) {
     const DataSegment& segment = module.datas[i];
@@ -173,7 +188,7 @@ Result<Instance*> InstancePre::Instantiate(Store& store) const {
   }
   auto owned = std::make_unique<Instance>(module_, store);
   owned->keep_alive = host_functions_;
-  SPINDLE_TRY(AllocateObjects(store, imports_, *owned));
+  SPINDLE_TRY(AllocateObjects(store, imports_, imported_functions_, *owned));
   if (module_->has_native_code()) native::AttachNativeCode(*owned, module_->native_code());
   // The store owns the instance from here on, even if initialization traps:
   // functions it wrote into imported tables must stay callable.

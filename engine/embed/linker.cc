@@ -130,6 +130,7 @@ Result<std::shared_ptr<InstancePre>> Linker::Prepare(
     std::shared_ptr<const CompiledModule> module) const {
   auto pre = std::shared_ptr<InstancePre>(new InstancePre());
   auto hosts = std::make_shared<std::vector<std::shared_ptr<HostFunction>>>();
+  auto imported_functions = std::make_shared<std::vector<Function*>>();
   const auto& imports = module->module().imports;
   pre->imports_.reserve(imports.size());
   for (const Import& import : imports) {
@@ -140,10 +141,14 @@ Result<std::shared_ptr<InstancePre>> Linker::Prepare(
     }
     SPINDLE_TRY(CheckImport(*module, import, found->second.value));
     pre->imports_.push_back(found->second.value);
+    if (Function* function = found->second.value.function()) {
+      imported_functions->push_back(function);
+    }
     if (found->second.host) hosts->push_back(found->second.host);
   }
   pre->module_ = std::move(module);
   pre->host_functions_ = std::move(hosts);
+  pre->imported_functions_ = std::move(imported_functions);
   return pre;
 }
 

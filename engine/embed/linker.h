@@ -41,6 +41,9 @@ class InstancePre {
 
   std::shared_ptr<const CompiledModule> module_;
   std::vector<Extern> imports_;
+  // The function imports of imports_, in order: what every instance's
+  // function index space starts with.
+  std::shared_ptr<const std::vector<Function*>> imported_functions_;
   std::shared_ptr<const std::vector<std::shared_ptr<HostFunction>>> host_functions_;
 };
 

@@ -544,19 +544,21 @@ L_Call:
   goto enter;
 
 L_CallImport:
-  callee = inst->functions[OPND(0)];
+  callee = inst->imported_functions()[OPND(0)];
   arg_base = OPND(1);
   next_ip = ip + 16;
   goto call_function;
 
 L_CallIndirect: {
-  const Table* table = inst->tables[OPND(0)];
+  Table* table = inst->tables[OPND(0)];
   const uint32_t index = GET(uint32_t, 2);
-  if (index >= table->elements.size()) {
+  if (index >= table->size()) {
     details->message = std::to_string(index);
     TRAP(TrapKind::kUndefinedElement);
   }
-  callee = reinterpret_cast<Function*>(table->elements[index]);
+  callee = reinterpret_cast<Function*>(table->raw_elements()[index]);
+  // A 0 is null, or an element of a lazily filled table not resolved yet.
+  if (!callee) callee = reinterpret_cast<Function*>(table->Get(index));
   if (!callee) {
     details->message = std::to_string(index);
     TRAP(TrapKind::kUninitializedElement);
@@ -656,23 +658,23 @@ L_GlobalSet:
   *globals[OPND(0)] = GET(uint64_t, 1);
   NEXT(16);
 L_RefFunc:
-  SET(uint64_t, 0, reinterpret_cast<uint64_t>(inst->functions[OPND(1)]));
+  SET(uint64_t, 0, reinterpret_cast<uint64_t>(inst->function(OPND(1))));
   NEXT(16);
 L_RefIsNull:
   SET(uint32_t, 0, GET(uint64_t, 1) == 0);
   NEXT(16);
 L_TableGet: {
-  const Table* table = inst->tables[OPND(1)];
+  Table* table = inst->tables[OPND(1)];
   const uint32_t index = GET(uint32_t, 2);
-  if (index >= table->elements.size()) TRAP(TrapKind::kTableOutOfBounds);
-  SET(uint64_t, 0, table->elements[index]);
+  if (index >= table->size()) TRAP(TrapKind::kTableOutOfBounds);
+  SET(uint64_t, 0, table->Get(index));
   NEXT(20);
 }
 L_TableSet: {
   Table* table = inst->tables[OPND(0)];
   const uint32_t index = GET(uint32_t, 1);
-  if (index >= table->elements.size()) TRAP(TrapKind::kTableOutOfBounds);
-  table->elements[index] = GET(uint64_t, 2);
+  if (index >= table->size()) TRAP(TrapKind::kTableOutOfBounds);
+  table->Set(index, GET(uint64_t, 2));
   NEXT(20);
 }
 L_TableSize:

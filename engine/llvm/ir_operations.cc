@@ -37,6 +37,8 @@ constexpr size_t kHelperTableFill = offsetof(RuntimeHelpers, table_fill);
 constexpr size_t kHelperTableCopy = offsetof(RuntimeHelpers, table_copy);
 constexpr size_t kHelperTableInit = offsetof(RuntimeHelpers, table_init);
 constexpr size_t kHelperElemDrop = offsetof(RuntimeHelpers, elem_drop);
+constexpr size_t kHelperTableGetLazy = offsetof(RuntimeHelpers, table_get_lazy);
+constexpr size_t kHelperRefFunc = offsetof(RuntimeHelpers, ref_func);
 
 }  // namespace
 
@@ -436,13 +438,18 @@ bool FunctionTranslator::EmitTableOrReference(const Instr& instr) {
   switch (instr.op) {
     case Opcode::kTableGet: {
       llvm::Value* index = Pop();
-      Push(b.CreateLoad(env_.i64, TableElement(TableView(instr.index), index)));
+      llvm::Value* element = b.CreateLoad(env_.i64, TableElement(TableView(instr.index), index));
+      Push(ResolveLazyElement(instr.index, index, element));
       return true;
     }
     case Opcode::kTableSet: {
+      // Through the runtime: a write into a lazily filled table resolves it
+      // first (Table::MutableRange). table.fill of one element is table.set,
+      // bounds check and trap included.
       llvm::Value* value = Pop();
       llvm::Value* index = Pop();
-      b.CreateStore(value, TableElement(TableView(instr.index), index));
+      TrapUnlessZero(CallHelper(kHelperTableFill, i32,
+                                {vmctx_, b.getInt32(instr.index), index, value, b.getInt32(1)}));
       return true;
     }
     case Opcode::kTableSize: {
@@ -494,14 +501,40 @@ bool FunctionTranslator::EmitTableOrReference(const Instr& instr) {
       Push(Bool(b.CreateICmpEQ(Pop(), b.getInt64(0))));
       return true;
     case Opcode::kRefFunc: {
-      llvm::Value* functions = InvariantField(native::kVmFunctions, env_.ptr);
-      Push(LoadInvariant(env_.i64,
-                         b.CreateConstInBoundsGEP1_64(env_.ptr, functions, instr.index)));
+      if (instr.index < module_.num_imported_functions) {
+        llvm::Value* functions = InvariantField(native::kVmFunctions, env_.ptr);
+        Push(LoadInvariant(env_.i64,
+                           b.CreateConstInBoundsGEP1_64(env_.ptr, functions, instr.index)));
+        return true;
+      }
+      // Defined functions' Function objects are made on first use.
+      llvm::Value* function =
+          CallHelper(kHelperRefFunc, env_.ptr, {vmctx_, b.getInt32(instr.index)});
+      Push(b.CreatePtrToInt(function, env_.i64));
       return true;
     }
     default:
       return false;
   }
+}
+
+llvm::Value* FunctionTranslator::ResolveLazyElement(uint32_t table_index, llvm::Value* index,
+                                                    llvm::Value* element) {
+  llvm::IRBuilder<>& b = builder_;
+  llvm::BasicBlock* loaded = b.GetInsertBlock();
+  llvm::BasicBlock* resolve = NewBlock("table.resolve");
+  llvm::BasicBlock* join = NewBlock("table.element");
+  BranchUnlikely(b.CreateICmpEQ(element, b.getInt64(0)), resolve, join);
+  StartBlock(resolve);
+  llvm::Value* resolved = CallHelper(kHelperTableGetLazy, env_.i64,
+                                     {vmctx_, b.getInt32(table_index), index},
+                                     HelperCallSite::kCold);
+  b.CreateBr(join);
+  StartBlock(join);
+  llvm::PHINode* result = b.CreatePHI(env_.i64, 2);
+  result->addIncoming(element, loaded);
+  result->addIncoming(resolved, resolve);
+  return result;
 }
 
 llvm::Value* FunctionTranslator::GlobalCell(uint32_t global_index) {

@@ -485,9 +485,14 @@ void FunctionTranslator::EmitCallIndirect(uint32_t type_index, uint32_t table_in
   TrapAtIndexIf(builder_.CreateICmpUGE(index64, size), TrapKind::kUndefinedElement, index);
   llvm::Value* elements = builder_.CreateLoad(
       env_.ptr, FieldAddress(view, offsetof(native::TableView, elements)));
-  llvm::Value* callee =
-      builder_.CreateLoad(env_.ptr, builder_.CreateInBoundsGEP(env_.i64, elements, index64));
-  TrapAtIndexIf(builder_.CreateIsNull(callee), TrapKind::kUninitializedElement, index);
+  llvm::Value* element =
+      builder_.CreateLoad(env_.i64, builder_.CreateInBoundsGEP(env_.i64, elements, index64));
+  // A 0 is a null or an element of a lazily filled table not made yet: the
+  // cold path asks the runtime, then traps if it really is null.
+  llvm::Value* resolved = ResolveLazyElement(table_index, index, element);
+  TrapAtIndexIf(builder_.CreateICmpEQ(resolved, builder_.getInt64(0)),
+                TrapKind::kUninitializedElement, index);
+  llvm::Value* callee = builder_.CreateIntToPtr(resolved, env_.ptr);
 
   // Canonical types make the signature check one pointer comparison.
   llvm::Value* types = InvariantField(native::kVmTypes, env_.ptr);

@@ -104,6 +104,11 @@ class FunctionTranslator {
   // Bounds check of a table index against its TableView; returns the
   // element's address.
   llvm::Value* TableElement(llvm::Value* view, llvm::Value* index);
+  // `element`, loaded from slot `index` of table `table_index`, or when it
+  // is 0 what the runtime resolves there: a lazily filled table's 0 may be
+  // an element not made yet. The call is on a cold path; an i64 result.
+  llvm::Value* ResolveLazyElement(uint32_t table_index, llvm::Value* index,
+                                  llvm::Value* element);
 
   // --- shared helpers (ir_translator.cc) ---
   llvm::Value* Pop() {

@@ -33,7 +33,7 @@ bool AttachNativeCode(Instance& instance, std::shared_ptr<const NativeCode> code
   vmctx->epoch_deadline = instance.store().epoch_deadline();
   vmctx->stack_limit = 0;
   vmctx->globals = instance.global_values.data();
-  vmctx->functions = reinterpret_cast<void* const*>(instance.functions.data());
+  vmctx->functions = reinterpret_cast<void* const*>(instance.imported_functions());
   vmctx->tables = instance.table_views.data();
   vmctx->types = reinterpret_cast<const void* const*>(compiled.canonical_types());
   vmctx->helpers = Helpers();
@@ -41,12 +41,8 @@ bool AttachNativeCode(Instance& instance, std::shared_ptr<const NativeCode> code
   vmctx->runtime = nullptr;
   vmctx->host_trap = 0;
 
-  const uint32_t defined = static_cast<uint32_t>(compiled.module().functions.size());
-  for (uint32_t i = 0; i < defined; ++i) {
-    instance.defined_functions[i].native_code = code->function(i);
-  }
   instance.vmctx = std::move(vmctx);
-  instance.native_code = std::move(code);
+  instance.UseNativeCode(std::move(code));
   return true;
 }
 

@@ -101,11 +101,20 @@ uint32_t TableInitHelper(VmContext* vmctx, uint32_t segment, uint32_t table, uin
 
 void ElemDrop(VmContext* vmctx, uint32_t segment) { InstanceOf(vmctx).dropped_elems[segment] = 1; }
 
+uint64_t TableGetLazy(VmContext* vmctx, uint32_t table, uint32_t index) {
+  return InstanceOf(vmctx).table(table)->Get(index);
+}
+
+void* RefFunc(VmContext* vmctx, uint32_t function_index) {
+  return InstanceOf(vmctx).function(function_index);
+}
+
 constexpr RuntimeHelpers kHelpers = {
     &Trap,           &TrapAtIndex,     &CallFunction,     &MemorySize,
     &MemoryGrow,     &MemoryFillHelper, &MemoryCopyHelper, &MemoryInitHelper,
     &DataDrop,       &TableGrow,       &TableFillHelper,  &TableCopyHelper,
-    &TableInitHelper, &ElemDrop,      &StackLimitReached,
+    &TableInitHelper, &ElemDrop,      &StackLimitReached, &TableGetLazy,
+    &RefFunc,
 };
 
 }  // namespace

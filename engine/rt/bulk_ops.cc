@@ -37,7 +37,7 @@ TrapKind MemoryInitSegment(Instance* instance, uint32_t segment, uint32_t dst, u
 
 TrapKind TableFill(Table* table, uint32_t dst, uint64_t value, uint32_t length) {
   if (uint64_t{dst} + length > table->size()) return TrapKind::kTableOutOfBounds;
-  std::fill_n(table->elements.begin() + dst, length, value);
+  std::fill_n(table->MutableRange(dst, length), length, value);
   return TrapKind::kNone;
 }
 
@@ -46,10 +46,14 @@ TrapKind TableCopy(Table* dst_table, Table* src_table, uint32_t dst, uint32_t sr
   if (uint64_t{dst} + length > dst_table->size() || uint64_t{src} + length > src_table->size()) {
     return TrapKind::kTableOutOfBounds;
   }
-  if (length > 0) {
-    std::memmove(dst_table->elements.data() + dst, src_table->elements.data() + src,
-                 size_t{length} * sizeof(uint64_t));
+  if (length == 0) return TrapKind::kNone;
+  // Resolving the source range first keeps a lazily filled table's 0s
+  // from being copied as nulls.
+  if (src < src_table->lazy_length()) {
+    for (uint32_t i = 0; i < length; ++i) src_table->Get(src + i);
   }
+  std::memmove(dst_table->MutableRange(dst, length), src_table->raw_elements() + src,
+               size_t{length} * sizeof(uint64_t));
   return TrapKind::kNone;
 }
 
@@ -60,8 +64,9 @@ TrapKind TableInit(Instance* instance, uint32_t segment, Table* table, uint32_t 
   if (uint64_t{src} + length > available || uint64_t{dst} + length > table->size()) {
     return TrapKind::kTableOutOfBounds;
   }
+  uint64_t* slots = table->MutableRange(dst, length);
   for (uint32_t i = 0; i < length; ++i) {
-    table->elements[dst + i] = EvaluateConstInstr(elem.items[src + i], *instance);
+    slots[i] = EvaluateConstInstr(elem.items[src + i], *instance);
   }
   return TrapKind::kNone;
 }

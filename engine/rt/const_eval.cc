@@ -12,7 +12,7 @@ uint64_t Operand(const ConstInstr& instr, const Instance& instance) {
     case Opcode::kRefNull:
       return 0;
     case Opcode::kRefFunc:
-      return reinterpret_cast<uint64_t>(instance.functions[instr.operand]);
+      return reinterpret_cast<uint64_t>(instance.function(static_cast<uint32_t>(instr.operand)));
     case Opcode::kGlobalGet:
       return *instance.global_values[instr.operand];
     default:

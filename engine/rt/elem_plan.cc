@@ -39,7 +39,49 @@ ElemPlan ElemPlan::For(const Module& module) {
                                            : kNullFunction);
     }
   }
+  plan.PlanLazyTables(module);
   return plan;
+}
+
+void ElemPlan::PlanLazyTables(const Module& module) {
+  lazy_tables_.resize(module.num_tables());
+  // Imported tables are shared with their owner: they are filled eagerly.
+  for (uint32_t t = module.num_imported_tables; t < module.num_tables(); ++t) {
+    lazy_tables_[t].lazy =
+        module.tables[t - module.num_imported_tables].element == ValType::kFuncRef;
+  }
+  // A table stays eager when one of its segments needs evaluating per
+  // instance or would trap: its contents then depend on the instance.
+  std::vector<uint32_t> lengths(module.num_tables(), 0);
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& segment = module.elems[i];
+    if (segment.mode != SegmentMode::kActive) continue;
+    LazyTable& table = lazy_tables_[segment.table_index];
+    if (!table.lazy) continue;
+    const Segment& planned = segments_[i];
+    const uint64_t end = uint64_t{planned.offset} + planned.count;
+    const uint64_t initial_size =
+        module.tables[segment.table_index - module.num_imported_tables].limits.min;
+    if (!planned.resolved || end > initial_size) {
+      table.lazy = false;
+      continue;
+    }
+    lengths[segment.table_index] =
+        std::max(lengths[segment.table_index], static_cast<uint32_t>(end));
+  }
+  // Nothing to defer in a table no segment writes.
+  for (uint32_t t = 0; t < module.num_tables(); ++t) {
+    if (lengths[t] == 0) lazy_tables_[t].lazy = false;
+  }
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& segment = module.elems[i];
+    if (segment.mode != SegmentMode::kActive || !is_lazy(segment.table_index)) continue;
+    std::vector<uint32_t>& contents = lazy_tables_[segment.table_index].contents;
+    contents.resize(lengths[segment.table_index], kNullFunction);
+    const Segment& planned = segments_[i];
+    std::copy_n(function_indices(planned).begin(), planned.count,
+                contents.begin() + planned.offset);
+  }
 }
 
 }  // namespace spindle

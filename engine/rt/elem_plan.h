@@ -3,6 +3,11 @@
 // the plan records the first table slot and the function index of every
 // item, so instantiating one only checks the bounds and stores Function
 // pointers in a tight loop instead of evaluating an expression per item.
+//
+// A funcref table the module defines, whose every active segment is planned
+// and fits its initial size, also gets its whole initial contents as one
+// array of function indices: instances then fill it lazily (Table::
+// InitializeLazily), paying nothing per element at instantiation.
 #pragma once
 
 #include <cstdint>
@@ -32,9 +37,26 @@ class ElemPlan {
     return {function_indices_.data() + segment.first, segment.count};
   }
 
+  // Whether table `table_index` (in the module's index space) fills lazily,
+  // and its initial contents up to the last planned slot.
+  bool is_lazy(uint32_t table_index) const {
+    return table_index < lazy_tables_.size() && lazy_tables_[table_index].lazy;
+  }
+  std::span<const uint32_t> lazy_contents(uint32_t table_index) const {
+    return lazy_tables_[table_index].contents;
+  }
+
  private:
+  struct LazyTable {
+    bool lazy = false;
+    std::vector<uint32_t> contents;
+  };
+
+  void PlanLazyTables(const Module& module);
+
   std::vector<Segment> segments_;
   std::vector<uint32_t> function_indices_;
+  std::vector<LazyTable> lazy_tables_;  // per table index
 };
 
 }  // namespace spindle

@@ -43,12 +43,32 @@ class Instance {
   const CompiledModule& module() const { return *module_; }
   Store& store() const { return *store_; }
 
-  uint32_t num_functions() const { return static_cast<uint32_t>(functions.size()); }
+  uint32_t num_functions() const { return num_imported_functions_ + num_defined_functions_; }
   uint32_t num_memories() const { return static_cast<uint32_t>(memories.size()); }
-  Function* function(uint32_t index) const { return functions[index]; }
   Memory* memory(uint32_t index) const { return memories[index]; }
   Table* table(uint32_t index) const { return tables[index]; }
   Global* global(uint32_t index) const { return globals[index]; }
+
+  // The function index space: imports, then the functions the module
+  // defines. A defined function's Function object is made on its first use
+  // (an export, ref.func, a table element), so instantiating a module with
+  // thousands of functions writes none of them.
+  Function* function(uint32_t index) const {
+    return index < num_imported_functions_
+               ? imported_functions_[index]
+               : DefinedFunction(index - num_imported_functions_);
+  }
+  Function* DefinedFunction(uint32_t defined_index) const {
+    if (made_functions_[defined_index / 64] >> (defined_index % 64) & 1) {
+      return &defined_functions_.get()[defined_index];
+    }
+    return MakeFunction(defined_index);
+  }
+  // How many defined functions have a Function object yet.
+  uint32_t num_made_functions() const;
+  // Per imported function index: its Function, resolved once per module
+  // (InstancePre) and shared by its instances.
+  Function* const* imported_functions() const { return imported_functions_; }
 
   std::optional<Extern> GetExport(std::string_view name) const;
   Function* GetFunction(std::string_view name) const;
@@ -57,12 +77,15 @@ class Instance {
   Table* GetTable(std::string_view name) const;
 
   // Runtime internals: written while instantiating, read by the interpreter.
-  std::vector<Function*> functions;      // imports, then defined_functions
+  void SetFunctions(std::shared_ptr<const std::vector<Function*>> imported, uint32_t defined);
+  // Runs this instance's defined functions as `code` (the LLVM tier),
+  // including any Function made before.
+  void UseNativeCode(std::shared_ptr<const NativeCode> code);
+
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
   std::vector<Global*> globals;
   std::vector<uint64_t*> global_values;  // &globals[i]->value
-  std::unique_ptr<Function[]> defined_functions;
   std::vector<std::unique_ptr<Table>> owned_tables;
   std::vector<std::unique_ptr<Memory>> owned_memories;
   std::unique_ptr<Global[]> owned_globals;
@@ -77,8 +100,23 @@ class Instance {
   std::vector<native::TableView*> table_views;
 
  private:
+  // Raw storage: Function objects are constructed in place by MakeFunction.
+  struct StorageDeleter {
+    void operator()(Function* storage) const { ::operator delete(storage); }
+  };
+
+  Function* MakeFunction(uint32_t defined_index) const;
+
   std::shared_ptr<const CompiledModule> module_;
   Store* store_;
+  std::shared_ptr<const std::vector<Function*>> imported_function_list_;
+  Function* const* imported_functions_ = nullptr;
+  uint32_t num_imported_functions_ = 0;
+  uint32_t num_defined_functions_ = 0;
+  // Lazily made functions: a bit per defined function says whether its
+  // slot in defined_functions_ holds a Function yet.
+  std::unique_ptr<Function, StorageDeleter> defined_functions_;
+  std::unique_ptr<uint64_t[]> made_functions_;
 };
 
 }  // namespace spindle

@@ -14,7 +14,7 @@
 
 namespace spindle::native {
 
-inline constexpr uint32_t kAbiVersion = 3;
+inline constexpr uint32_t kAbiVersion = 4;
 
 // ---------------------------------------------------------------------------
 // Calling conventions (x86-64 System V underneath, ccc in LLVM terms)
@@ -96,6 +96,15 @@ struct RuntimeHelpers {
   // Called when rsp < VmContext::stack_limit; never returns: traps with
   // kInterrupted if the deadline has come, else kCallStackExhausted.
   void (*stack_limit_reached)(VmContext* vmctx);
+
+  // Tables may be filled lazily (spindle::Table::InitializeLazily): a 0
+  // element read by table.get or call_indirect may be one not resolved
+  // yet, so compiled code asks this for the element (index in bounds);
+  // it returns 0 only for a null. Writes go through table_fill.
+  uint64_t (*table_get_lazy)(VmContext* vmctx, uint32_t table, uint32_t index);
+  // ref.func of a defined function: its Function*, made on first use.
+  // (Imported functions are read from VmContext::functions.)
+  void* (*ref_func)(VmContext* vmctx, uint32_t function_index);
 };
 
 // One per instance running compiled code; the first parameter of every
@@ -112,7 +121,7 @@ struct VmContext {
   // when a call starts afresh or the deadline moves.
   uintptr_t stack_limit;
   uint64_t* const* globals;          // per global index: its 64-bit cell (i32/f32 zero-extended)
-  void* const* functions;            // per function index: Function*
+  void* const* functions;            // per imported function index: Function*
   TableView* const* tables;          // per table index
   const void* const* types;          // per type index: canonical const FuncType*
   const RuntimeHelpers* helpers;

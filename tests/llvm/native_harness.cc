@@ -225,6 +225,8 @@ bool NativeInstance::Build(const std::vector<uint8_t>& wasm,
   helpers_.table_init = TableInit;
   helpers_.elem_drop = ElemDrop;
   helpers_.stack_limit_reached = StackLimitReached;
+  helpers_.table_get_lazy = TableGetLazy;
+  helpers_.ref_func = RefFunc;
 
   vmctx_.memory_base = memory_;
   vmctx_.epoch = &epoch_;
@@ -408,6 +410,14 @@ uint32_t NativeInstance::TableInit(native::VmContext* vmctx, uint32_t segment, u
 
 void NativeInstance::ElemDrop(native::VmContext* vmctx, uint32_t segment) {
   From(vmctx).elem_segments_[segment].clear();
+}
+
+uint64_t NativeInstance::TableGetLazy(native::VmContext* vmctx, uint32_t table, uint32_t index) {
+  return From(vmctx).tables_[table][index];
+}
+
+void* NativeInstance::RefFunc(native::VmContext* vmctx, uint32_t function_index) {
+  return From(vmctx).function_pointers_[function_index];
 }
 
 }  // namespace spindle::testing

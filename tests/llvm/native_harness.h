@@ -90,6 +90,9 @@ class NativeInstance {
   static uint32_t TableInit(native::VmContext* vmctx, uint32_t segment, uint32_t table,
                             uint32_t dst, uint32_t src, uint32_t length);
   static void ElemDrop(native::VmContext* vmctx, uint32_t segment);
+  // The harness fills its tables eagerly: a 0 element is a null.
+  static uint64_t TableGetLazy(native::VmContext* vmctx, uint32_t table, uint32_t index);
+  static void* RefFunc(native::VmContext* vmctx, uint32_t function_index);
   [[noreturn]] static void StackLimitReached(native::VmContext* vmctx);
 
   using EntryThunk = void (*)(const void*, native::VmContext*, uint64_t*);

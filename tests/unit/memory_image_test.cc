@@ -388,7 +388,7 @@ TEST_P(MemoryImageTest, AnElementTrapLeavesNoDataBehind) {
   auto instance = linker.Instantiate(store, module);
   ASSERT_FALSE(instance.ok());
   EXPECT_EQ(instance.error().trap_code, static_cast<int32_t>(TrapKind::kTableOutOfBounds));
-  auto* load0 = reinterpret_cast<Function*>((*table)->elements[0]);
+  auto* load0 = reinterpret_cast<Function*>((*table)->Get(0));
   ASSERT_NE(load0, nullptr);
   auto result = Call(store, load0, {});
   ASSERT_TRUE(result.ok()) << result.error().ToString();
