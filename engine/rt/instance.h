@@ -52,7 +52,8 @@ class Instance {
   // The function index space: imports, then the functions the module
   // defines. A defined function's Function object is made on its first use
   // (an export, ref.func, a table element), so instantiating a module with
-  // thousands of functions writes none of them.
+  // thousands of functions writes none of them. Like everything in a Store,
+  // this is for one thread at a time.
   Function* function(uint32_t index) const {
     return index < num_imported_functions_
                ? imported_functions_[index]
