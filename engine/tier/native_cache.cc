@@ -20,6 +20,7 @@
 #include <optional>
 #include <sstream>
 
+#include "engine/tier/cache_trim.h"
 #include "engine/tier/plugin_loader.h"
 
 namespace spindle::tier {
@@ -210,6 +211,11 @@ Result<WrittenArtifact> CompileArtifactToFile(std::span<const uint8_t> wasm, std
                                               uint32_t opt_level, uint32_t threads,
                                               const std::string& path,
                                               const std::string& cache_dir) {
+  // A bad limit fails before minutes of compiling, not after.
+  uint64_t max_bytes = 0;
+  if (path.empty()) {
+    SPINDLE_ASSIGN_OR_RETURN(max_bytes, CacheMaxBytesFromEnvironment());
+  }
   WrittenArtifact written;
   written.key = CacheKey(wasm, opt_level);
   const auto started = std::chrono::steady_clock::now();
@@ -223,6 +229,9 @@ Result<WrittenArtifact> CompileArtifactToFile(std::span<const uint8_t> wasm, std
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   written.path = path.empty() ? CacheEntryPath(cache_dir, written.key) : path;
   SPINDLE_TRY(WriteArtifactAtomically(written.path, *artifact));
+  if (path.empty()) {
+    TrimCache(fs::path(written.path).parent_path().string(), max_bytes, written.path);
+  }
   return written;
 }
 
@@ -246,10 +255,21 @@ Result<NativeOutcome> ObtainNativeCode(const CompiledModule& module, const Nativ
   }
   const std::string cached = CacheEntryPath(options.cache_dir, key);
   if (options.use_cache) {
-    if (auto found = existing(cached, NativeSource::kCache)) return *found;
+    if (auto found = existing(cached, NativeSource::kCache)) {
+      TouchCacheEntry(cached);  // recently used: trimmed last
+      return *found;
+    }
   }
   if (options.lookup_only) {
     return MakeError(Phase::kIo, "no precompiled or cached native code for " + module.name());
+  }
+  uint64_t cache_max_bytes = 0;
+  if (options.use_cache) {
+    if (options.cache_max_bytes) {
+      cache_max_bytes = *options.cache_max_bytes;
+    } else {
+      SPINDLE_ASSIGN_OR_RETURN(cache_max_bytes, CacheMaxBytesFromEnvironment());
+    }
   }
   const auto started = std::chrono::steady_clock::now();
   NativeOutcome outcome;
@@ -278,6 +298,14 @@ Result<NativeOutcome> ObtainNativeCode(const CompiledModule& module, const Nativ
   }
   outcome.compile_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // After the load: the new entry is mapped, and kept even if it alone is
+  // over the limit.
+  if (!outcome.artifact_path.empty()) {
+    const CacheTrim trim =
+        TrimCache(fs::path(cached).parent_path().string(), cache_max_bytes, cached);
+    outcome.cache_entries_removed = trim.removed_entries;
+    outcome.cache_bytes_removed = trim.removed_bytes;
+  }
   return outcome;
 }
 

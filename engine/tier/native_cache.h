@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,10 @@ struct NativeOptions {
   // (temporary file + rename), so concurrent writers and readers are safe.
   std::string cache_dir;
   bool use_cache = true;
+  // After a compile adds an entry, the least recently used ones go until
+  // the cache holds at most this many bytes (0: no limit). Unset:
+  // $SPINDLE_CACHE_MAX_MB, else 1 GiB (tier/cache_trim.h).
+  std::optional<uint64_t> cache_max_bytes;
   uint32_t opt_level = 2;
   uint32_t threads = 0;  // compiler partitions in parallel; 0 = all cores
   // When set, compile in a child process running `<compiler_exe>
@@ -47,6 +52,9 @@ struct NativeOutcome {
   NativeSource source = NativeSource::kCompiled;
   double compile_seconds = 0;  // of this compile, or of the cached artifact's
   std::string artifact_path;   // empty when the code lives only in memory
+  // Least recently used entries the compile pushed out of the cache.
+  uint64_t cache_entries_removed = 0;
+  uint64_t cache_bytes_removed = 0;
 };
 
 // $SPINDLE_CACHE_DIR, else $XDG_CACHE_HOME/spindle/native, else
@@ -82,7 +90,8 @@ struct WrittenArtifact {
 // The one-shot compile behind `spindle compile` and `__compile-native`:
 // computes the cache key of `wasm`, compiles it with the plugin in this
 // process and writes the artifact atomically to `path`, or, when `path` is
-// empty, to its entry in `cache_dir` (see CacheEntryPath). A compile error's
+// empty, to its entry in `cache_dir` (see CacheEntryPath), which is then
+// trimmed to $SPINDLE_CACHE_MAX_MB (tier/cache_trim.h). A compile error's
 // message starts with "`name`: ".
 Result<WrittenArtifact> CompileArtifactToFile(std::span<const uint8_t> wasm, std::string_view name,
                                               uint32_t opt_level, uint32_t threads,

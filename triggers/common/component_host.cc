@@ -102,6 +102,20 @@ Result<std::unique_ptr<ComponentHost>> ComponentHost::Load(const app::App& app,
   return host;
 }
 
+namespace {
+
+void LogNativeCode(const std::string& id, const char* what, const tier::NativeOutcome& outcome) {
+  spdlog::info("component '{}': {} from {} ({:.0f} ms compile)", id, what,
+               tier::NativeSourceName(outcome.source), outcome.compile_seconds * 1000);
+  if (outcome.cache_entries_removed > 0) {
+    spdlog::info("native code cache over its limit ($SPINDLE_CACHE_MAX_MB): removed {} least "
+                 "recently used entries ({:.1f} MB)",
+                 outcome.cache_entries_removed, outcome.cache_bytes_removed / 1e6);
+  }
+}
+
+}  // namespace
+
 Status ComponentHost::StartNativeTier() {
   if (options_.tier == tier::Tier::kInterp) return Ok();
   if (options_.bounds_checks != BoundsChecks::kGuardPages) {
@@ -118,8 +132,7 @@ Status ComponentHost::StartNativeTier() {
                               "--tier llvm: no native code: " + outcome.error().ToString());
       }
       component.module->PublishNativeCode(outcome->code);
-      spdlog::info("component '{}': native code from {} ({:.0f} ms compile)", id,
-                   tier::NativeSourceName(outcome->source), outcome->compile_seconds * 1000);
+      LogNativeCode(id, "native code", *outcome);
     }
     return Ok();
   }
@@ -130,8 +143,7 @@ Status ComponentHost::StartNativeTier() {
                        outcome.error().ToString());
           return;
         }
-        spdlog::info("component '{}': switched to native code from {} ({:.0f} ms compile)", id,
-                     tier::NativeSourceName(outcome->source), outcome->compile_seconds * 1000);
+        LogNativeCode(id, "switched to native code", outcome.value());
       });
   for (auto& [id, component] : components_) background_compiler_->Enqueue(component.module, id);
   return Ok();
