@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -169,7 +170,11 @@ std::string SiblingArtifactPath(const std::string& module_path) {
 Status WriteArtifactAtomically(const std::string& path, std::span<const uint8_t> artifact) {
   std::error_code error;
   fs::create_directories(fs::path(path).parent_path(), error);
-  const std::string temporary = path + ".tmp." + std::to_string(getpid());
+  // Unique per writer, threads of one process included: two writers sharing
+  // a temporary file would interleave their bytes and rename a mix.
+  static std::atomic<uint64_t> writers{0};
+  const std::string temporary = path + ".tmp." + std::to_string(getpid()) + "." +
+                                std::to_string(writers.fetch_add(1, std::memory_order_relaxed));
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(artifact.data()),

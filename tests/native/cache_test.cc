@@ -8,6 +8,8 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -140,6 +142,32 @@ TEST(NativeCache, ConcurrentWritersBothSucceed) {
     ++files;
   }
   EXPECT_EQ(files, 1);
+}
+
+// Threads of one process writing the same entry each get their own
+// temporary file: the entry is always one writer's bytes, never a mix.
+TEST(NativeCache, ConcurrentAtomicWritesNeverMixTheirBytes) {
+  testing::ScratchDir dir;
+  const std::string path = dir.path() + "/entry.swasm";
+  constexpr size_t kBytes = 1 << 20;
+  for (int round = 0; round < 10; ++round) {
+    std::vector<std::thread> writers;
+    std::atomic<int> written{0};
+    for (uint8_t fill = 1; fill <= 4; ++fill) {
+      writers.emplace_back([&, fill] {
+        const std::vector<uint8_t> bytes(kBytes, fill);
+        if (tier::WriteArtifactAtomically(path, bytes).ok()) ++written;
+      });
+    }
+    for (auto& writer : writers) writer.join();
+    EXPECT_EQ(written.load(), 4);
+    std::ifstream in(path, std::ios::binary);
+    const std::vector<char> bytes{std::istreambuf_iterator<char>(in),
+                                  std::istreambuf_iterator<char>()};
+    ASSERT_EQ(bytes.size(), kBytes);
+    EXPECT_EQ(std::count(bytes.begin(), bytes.end(), bytes[0]), static_cast<ptrdiff_t>(kBytes))
+        << "round " << round << ": the entry mixes the bytes of several writers";
+  }
 }
 
 TEST(NativeCache, ChildProcessCompileFillsTheCache) {
