@@ -443,13 +443,27 @@ bool FunctionTranslator::EmitTableOrReference(const Instr& instr) {
       return true;
     }
     case Opcode::kTableSet: {
-      // Through the runtime: a write into a lazily filled table resolves it
-      // first (Table::MutableRange). table.fill of one element is table.set,
-      // bounds check and trap included.
       llvm::Value* value = Pop();
       llvm::Value* index = Pop();
+      llvm::Value* view = TableView(instr.index);
+      llvm::Value* element = TableElement(view, index);
+      // A lazily filled table is resolved by the runtime before any write
+      // (Table::MutableRange): table.fill of one element is table.set.
+      llvm::Value* lazy_length = b.CreateLoad(
+          env_.i64, FieldAddress(view, offsetof(native::TableView, lazy_length)));
+      llvm::BasicBlock* store = NewBlock("table.store");
+      llvm::BasicBlock* resolve = NewBlock("table.resolve_all");
+      llvm::BasicBlock* done = NewBlock("table.set.done");
+      BranchUnlikely(b.CreateICmpNE(lazy_length, b.getInt64(0)), resolve, store);
+      StartBlock(resolve);
       TrapUnlessZero(CallHelper(kHelperTableFill, i32,
-                                {vmctx_, b.getInt32(instr.index), index, value, b.getInt32(1)}));
+                                {vmctx_, b.getInt32(instr.index), index, value, b.getInt32(1)},
+                                HelperCallSite::kCold));
+      b.CreateBr(done);
+      StartBlock(store);
+      b.CreateStore(value, element);
+      b.CreateBr(done);
+      StartBlock(done);
       return true;
     }
     case Opcode::kTableSize: {

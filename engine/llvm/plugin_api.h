@@ -34,4 +34,4 @@ int spindle_llvm_compile(const SpindleCompileRequest* request, SpindleCompileRes
 
 // Part of every cache key: bump it whenever the code the plugin generates
 // changes, so artifacts of an older plugin are recompiled, not reused.
-#define SPINDLE_LLVM_CODEGEN_REVISION 11
+#define SPINDLE_LLVM_CODEGEN_REVISION 12

@@ -14,7 +14,7 @@
 
 namespace spindle::native {
 
-inline constexpr uint32_t kAbiVersion = 4;
+inline constexpr uint32_t kAbiVersion = 5;
 
 // ---------------------------------------------------------------------------
 // Calling conventions (x86-64 System V underneath, ccc in LLVM terms)
@@ -60,6 +60,9 @@ inline constexpr size_t kHostTypedEntryOffset = 0;      // const void*, or null
 struct TableView {
   uint64_t* elements;  // Function* or extern tokens as raw bits
   uint64_t size;
+  // Non-zero while the table fills lazily (spindle::Table): a write must
+  // then go through the runtime, which resolves the table first.
+  uint64_t lazy_length;
 };
 
 struct VmContext;
@@ -100,7 +103,8 @@ struct RuntimeHelpers {
   // Tables may be filled lazily (spindle::Table::InitializeLazily): a 0
   // element read by table.get or call_indirect may be one not resolved
   // yet, so compiled code asks this for the element (index in bounds);
-  // it returns 0 only for a null. Writes go through table_fill.
+  // it returns 0 only for a null. table.set writes inline unless
+  // TableView::lazy_length is non-zero, then through table_fill.
   uint64_t (*table_get_lazy)(VmContext* vmctx, uint32_t table, uint32_t index);
   // ref.func of a defined function: its Function*, made on first use.
   // (Imported functions are read from VmContext::functions.)

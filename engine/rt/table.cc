@@ -43,6 +43,7 @@ void Table::InitializeLazily(Instance& owner, std::span<const uint32_t> function
   lazy_owner_ = &owner;
   lazy_function_indices_ = function_indices.data();
   lazy_length_ = static_cast<uint32_t>(function_indices.size());
+  SyncView();
 }
 
 uint64_t Table::ResolveLazy(uint32_t index) {
@@ -58,6 +59,7 @@ void Table::Materialize() {
     if (elements_[i] == 0) ResolveLazy(i);
   }
   lazy_length_ = 0;
+  SyncView();
 }
 
 }  // namespace spindle

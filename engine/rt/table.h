@@ -57,7 +57,10 @@ class Table {
   void InitializeLazily(Instance& owner, std::span<const uint32_t> function_indices);
   // Forgets the plan without resolving it (a failed instantiation then
   // writes only the segments the spec applied).
-  void DropLazyPlan() { lazy_length_ = 0; }
+  void DropLazyPlan() {
+    lazy_length_ = 0;
+    SyncView();
+  }
   uint32_t lazy_length() const { return lazy_length_; }
 
   // The elements as compiled code reads them; follows every resize.
@@ -69,11 +72,11 @@ class Table {
 
   uint64_t ResolveLazy(uint32_t index);
   void Materialize();
-  void SyncView() { view_ = {elements_.data(), elements_.size()}; }
+  void SyncView() { view_ = {elements_.data(), elements_.size(), lazy_length_}; }
 
   TableType type_;
   std::vector<uint64_t> elements_;
-  native::TableView view_{nullptr, 0};
+  native::TableView view_{nullptr, 0, 0};
   uint64_t max_elements_;
   Budget& budget_;
   Instance* lazy_owner_ = nullptr;

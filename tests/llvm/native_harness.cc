@@ -248,7 +248,7 @@ NativeInstance::~NativeInstance() {
 
 void NativeInstance::UpdateTableViews() {
   for (size_t i = 0; i < tables_.size(); ++i) {
-    table_views_[i] = {tables_[i].data(), tables_[i].size()};
+    table_views_[i] = {tables_[i].data(), tables_[i].size(), 0};
   }
 }
 
