@@ -51,7 +51,7 @@ TrapKind Execute(ExecState& state, Store& store, Function* function, uint64_t* s
   std::atomic_ref<uint64_t>(vmctx->epoch_deadline).store(deadline, std::memory_order_relaxed);
   vmctx->host_trap = 0;
   // Registered, IncrementEpoch will interrupt this call; a deadline that
-  // passed before is caught here (the mutex orders the two).
+  // passed before is caught here (the registry shard's mutex orders the two).
   Engine& engine = store.engine();
   engine.RegisterNativeExecution(vmctx, ThreadStackLimit());
   if (engine.epoch() >= deadline) {

@@ -16,34 +16,47 @@ Engine::Engine(EngineConfig config)
 
 Engine::~Engine() = default;
 
+Engine::NativeShard& Engine::ShardOf(const native::VmContext* vmctx) {
+  // Contexts are heap objects at least 64 bytes apart.
+  return native_shards_[(reinterpret_cast<uintptr_t>(vmctx) >> 6) % kNativeShards];
+}
+
 void Engine::IncrementEpoch() {
   const uint64_t epoch = epoch_.fetch_add(1, std::memory_order_seq_cst) + 1;
-  std::lock_guard<std::mutex> lock(native_mutex_);
-  for (const NativeExecution& execution : native_executions_) {
-    native::VmContext* vmctx = execution.vmctx;
-    if (epoch >= std::atomic_ref<uint64_t>(vmctx->epoch_deadline).load(std::memory_order_relaxed)) {
-      std::atomic_ref<uintptr_t>(vmctx->stack_limit)
-          .store(native::kInterruptRequested, std::memory_order_seq_cst);
+  // A registration in a shard scanned before it was made reads the new
+  // epoch itself (native::Execute), so no execution is missed.
+  for (size_t i = 0; i < kNativeShards; ++i) {
+    NativeShard& shard = native_shards_[i];
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    for (const NativeExecution& execution : shard.executions) {
+      native::VmContext* vmctx = execution.vmctx;
+      if (epoch >=
+          std::atomic_ref<uint64_t>(vmctx->epoch_deadline).load(std::memory_order_relaxed)) {
+        std::atomic_ref<uintptr_t>(vmctx->stack_limit)
+            .store(native::kInterruptRequested, std::memory_order_seq_cst);
+      }
     }
   }
 }
 
 void Engine::RegisterNativeExecution(native::VmContext* vmctx, uintptr_t stack_limit) {
-  std::lock_guard<std::mutex> lock(native_mutex_);
-  const bool first = std::none_of(native_executions_.begin(), native_executions_.end(),
+  NativeShard& shard = ShardOf(vmctx);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  const bool first = std::none_of(shard.executions.begin(), shard.executions.end(),
                                   [vmctx](const NativeExecution& e) { return e.vmctx == vmctx; });
   if (first) {
     std::atomic_ref<uintptr_t>(vmctx->stack_limit).store(stack_limit, std::memory_order_relaxed);
   }
-  native_executions_.push_back({vmctx, stack_limit});
+  shard.executions.push_back({vmctx, stack_limit});
 }
 
 void Engine::UnregisterNativeExecution(native::VmContext* vmctx) {
-  std::lock_guard<std::mutex> lock(native_mutex_);
+  NativeShard& shard = ShardOf(vmctx);
+  std::lock_guard<std::mutex> lock(shard.mutex);
   // The innermost registration of a nested call is the last one.
-  for (size_t i = native_executions_.size(); i-- > 0;) {
-    if (native_executions_[i].vmctx == vmctx) {
-      native_executions_.erase(native_executions_.begin() + ptrdiff_t(i));
+  for (size_t i = shard.executions.size(); i-- > 0;) {
+    if (shard.executions[i].vmctx == vmctx) {
+      shard.executions.erase(shard.executions.begin() + ptrdiff_t(i));
       return;
     }
   }
@@ -52,17 +65,18 @@ void Engine::UnregisterNativeExecution(native::VmContext* vmctx) {
 void Engine::SyncNativeDeadline(native::VmContext* vmctx, uint64_t deadline) {
   std::atomic_ref<uint64_t> current(vmctx->epoch_deadline);
   if (current.load(std::memory_order_relaxed) == deadline) return;
-  // Under the mutex IncrementEpoch cannot store a request in between.
-  std::lock_guard<std::mutex> lock(native_mutex_);
+  // Under the shard's mutex IncrementEpoch cannot store a request in between.
+  NativeShard& shard = ShardOf(vmctx);
+  std::lock_guard<std::mutex> lock(shard.mutex);
   current.store(deadline, std::memory_order_relaxed);
   std::atomic_ref<uintptr_t> limit(vmctx->stack_limit);
   if (limit.load(std::memory_order_relaxed) != native::kInterruptRequested ||
       epoch() >= deadline) {
     return;
   }
-  for (size_t i = native_executions_.size(); i-- > 0;) {
-    if (native_executions_[i].vmctx == vmctx) {
-      limit.store(native_executions_[i].stack_limit, std::memory_order_seq_cst);
+  for (size_t i = shard.executions.size(); i-- > 0;) {
+    if (shard.executions[i].vmctx == vmctx) {
+      limit.store(shard.executions[i].stack_limit, std::memory_order_seq_cst);
       return;
     }
   }

@@ -75,7 +75,7 @@ class Engine {
   // compares only rsp with VmContext::stack_limit, so IncrementEpoch also
   // stores kInterruptRequested there for every running native execution
   // whose deadline has come. Safe from any thread; not from signal handlers
-  // (it takes a mutex).
+  // (it takes the registry's mutexes, one shard at a time).
   void IncrementEpoch();
   uint64_t epoch() const { return epoch_.load(std::memory_order_relaxed); }
   const std::atomic<uint64_t>* epoch_counter() const { return &epoch_; }
@@ -100,12 +100,20 @@ class Engine {
 
   EngineConfig config_;
   std::atomic<uint64_t> epoch_{0};
-  std::mutex native_mutex_;
   struct NativeExecution {
     native::VmContext* vmctx;
     uintptr_t stack_limit;  // the thread's, what a taken-back request restores
   };
-  std::vector<NativeExecution> native_executions_;
+  // The registry is sharded by VmContext, so threads entering compiled code
+  // on a many-core host do not all take one lock; every operation on one
+  // context stays within its shard, under that shard's mutex.
+  struct alignas(64) NativeShard {
+    std::mutex mutex;
+    std::vector<NativeExecution> executions;
+  };
+  static constexpr size_t kNativeShards = 64;
+  NativeShard& ShardOf(const native::VmContext* vmctx);
+  std::unique_ptr<NativeShard[]> native_shards_ = std::make_unique<NativeShard[]>(kNativeShards);
   std::mutex types_mutex_;
   std::unordered_map<FuncType, std::unique_ptr<FuncType>, TypeHash> types_;
   std::unique_ptr<MemoryPool> memory_pool_;
