@@ -128,6 +128,7 @@ void ClearImage(const MemoryImage& image, Memory& memory) {
 Status InitializeSegments(Instance& instance) {
   const CompiledModule& compiled = instance.module();
   const Module& module = compiled.module();
+  const ElemPlan& plan = compiled.elem_plan();
   // When set, memory 0 already holds every active data segment.
   const MemoryImage* image = compiled.memory_image().get();
   for (uint32_t i = 0; i < module.elems.size(); ++i) {
@@ -136,7 +137,6 @@ Status InitializeSegments(Instance& instance) {
     instance.dropped_elems[i] = 1;  // active and declarative segments drop
     if (segment.mode == SegmentMode::kDeclarative) continue;
     Table* table = instance.tables[segment.table_index];
-    const ElemPlan& plan = compiled.elem_plan();
     const ElemPlan::Segment& planned = plan.segment(i);
     const uint64_t offset =
         planned.resolved ? planned.offset

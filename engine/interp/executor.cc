@@ -556,9 +556,8 @@ L_CallIndirect: {
     details->message = std::to_string(index);
     TRAP(TrapKind::kUndefinedElement);
   }
-  callee = reinterpret_cast<Function*>(table->raw_elements()[index]);
-  // A 0 is null, or an element of a lazily filled table not resolved yet.
-  if (!callee) callee = reinterpret_cast<Function*>(table->Get(index));
+  // Get() resolves an element of a lazily filled table on its null branch.
+  callee = reinterpret_cast<Function*>(table->Get(index));
   if (!callee) {
     details->message = std::to_string(index);
     TRAP(TrapKind::kUninitializedElement);

@@ -13,7 +13,7 @@ void Instance::SetFunctions(std::shared_ptr<const std::vector<Function*>> import
   if (defined == 0) return;
   // Uninitialized on purpose: only the bitmap is cleared per instance.
   defined_functions_.reset(static_cast<Function*>(::operator new(sizeof(Function) * defined)));
-  made_functions_ = std::make_unique<uint64_t[]>((defined + 63) / 64);
+  made_functions_ = std::make_unique<uint64_t[]>(made_function_words());
 }
 
 Function* Instance::MakeFunction(uint32_t defined_index) const {
@@ -31,7 +31,7 @@ Function* Instance::MakeFunction(uint32_t defined_index) const {
 
 uint32_t Instance::num_made_functions() const {
   uint32_t made = 0;
-  for (uint32_t word = 0; word < (num_defined_functions_ + 63) / 64; ++word) {
+  for (uint32_t word = 0; word < made_function_words(); ++word) {
     made += static_cast<uint32_t>(__builtin_popcountll(made_functions_[word]));
   }
   return made;
@@ -39,7 +39,7 @@ uint32_t Instance::num_made_functions() const {
 
 void Instance::UseNativeCode(std::shared_ptr<const NativeCode> code) {
   native_code = std::move(code);
-  for (uint32_t word = 0; word < (num_defined_functions_ + 63) / 64; ++word) {
+  for (uint32_t word = 0; word < made_function_words(); ++word) {
     for (uint64_t bits = made_functions_[word]; bits != 0; bits &= bits - 1) {
       const uint32_t defined_index = word * 64 + static_cast<uint32_t>(__builtin_ctzll(bits));
       defined_functions_.get()[defined_index].native_code = native_code->function(defined_index);

@@ -107,6 +107,7 @@ class Instance {
   };
 
   Function* MakeFunction(uint32_t defined_index) const;
+  uint32_t made_function_words() const { return (num_defined_functions_ + 63) / 64; }
 
   std::shared_ptr<const CompiledModule> module_;
   Store* store_;

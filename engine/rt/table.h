@@ -44,9 +44,8 @@ class Table {
     return elements_.data() + first;
   }
 
-  // The raw elements, for the interpreter's call_indirect: a 0 there is a
-  // null reference or, below lazy_length(), one not resolved yet; either
-  // way the caller takes the slow path through Get().
+  // The raw elements: a 0 there is a null reference or, below
+  // lazy_length(), one not resolved yet (read those through Get()).
   const uint64_t* raw_elements() const { return elements_.data(); }
 
   // Lazy initialisation (issue 7): the first `function_indices.size()`
